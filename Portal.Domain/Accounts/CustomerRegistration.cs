@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Data;
+using Portal.Domain.Organizations;
+
+namespace Portal.Domain.Accounts;
+
+public sealed record NewCustomer(
+    string Email,
+    string Password,
+    string OrganizationName,
+    OrganizationKind OrganizationKind,
+    string CountryCode);
+
+public sealed record RegistrationResult(PortalUser? User, IReadOnlyList<string> Errors)
+{
+    public bool Succeeded => User is not null;
+
+    public static RegistrationResult Failed(params IEnumerable<string> errors) => new(null, errors.ToList());
+}
+
+/// <summary>
+/// Self-service sign-up: a new organization with the person who registers it as its first member and a Customer.
+/// Organization, account and role are stored together or not at all.
+/// </summary>
+public sealed class CustomerRegistration(UserManager<PortalUser> users, PortalDbContext db, TimeProvider clock)
+{
+    public async Task<RegistrationResult> RegisterAsync(NewCustomer customer, CancellationToken cancellationToken = default)
+    {
+        Organization organization;
+        try
+        {
+            organization = Organization.Register(
+                customer.OrganizationName, customer.OrganizationKind, customer.CountryCode, customer.Email, clock.GetUtcNow());
+        }
+        catch (DomainException rule)
+        {
+            return RegistrationResult.Failed(rule.Message);
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+            var user = new PortalUser { UserName = customer.Email, Email = customer.Email };
+            user.JoinOrganization(organization);
+
+            var created = await users.CreateAsync(user, customer.Password);
+            if (!created.Succeeded)
+                return RegistrationResult.Failed(created.Errors.Select(error => error.Description));
+
+            var role = await users.AddToRoleAsync(user, Roles.Customer);
+            if (!role.Succeeded)
+                return RegistrationResult.Failed(role.Errors.Select(error => error.Description));
+
+            await transaction.CommitAsync(cancellationToken);
+            return new RegistrationResult(user, []);
+        });
+    }
+}

@@ -1,0 +1,63 @@
+namespace Portal.Domain.Catalog;
+
+/// <summary>A licensed product, sold in seat packs for its current major version only (R3).</summary>
+public sealed class Product
+{
+    public const int DefaultUpgradePercent = 50;
+    private readonly List<SeatPack> _packs = [];
+
+    private Product(Guid id, string code, string name, int currentMajor, int currentMinor, string currency, int upgradePercent)
+    {
+        Id = id;
+        Code = code;
+        Name = name;
+        CurrentMajor = currentMajor;
+        CurrentMinor = currentMinor;
+        Currency = currency;
+        UpgradePercent = upgradePercent;
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>Stable machine name, used as the audience of license keys.</summary>
+    public string Code { get; private set; }
+
+    public string Name { get; private set; }
+    public int CurrentMajor { get; private set; }
+    public int CurrentMinor { get; private set; }
+
+    /// <summary>ISO 4217 code of every price of this product.</summary>
+    public string Currency { get; private set; }
+
+    /// <summary>Share of the current list price that an upgrade from an older major costs (R6).</summary>
+    public int UpgradePercent { get; private set; }
+
+    public IReadOnlyList<SeatPack> Packs => _packs;
+
+    public string CurrentVersion => $"{CurrentMajor}.{CurrentMinor}";
+
+    public static Product Create(string code, string name, int currentMajor, int currentMinor, string currency, int upgradePercent = DefaultUpgradePercent)
+    {
+        if (string.IsNullOrWhiteSpace(code) || !code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+            throw new DomainException("A product code uses lower-case letters, digits and hyphens only.");
+        if (string.IsNullOrWhiteSpace(name))
+            throw new DomainException("A product needs a name.");
+        if (currentMajor < 1 || currentMinor < 0)
+            throw new DomainException("A product version is a major of at least 1 and a minor of at least 0.");
+        if (currency is null || currency.Length != 3 || !currency.All(char.IsAsciiLetter))
+            throw new DomainException("A currency is a three-letter ISO 4217 code such as USD.");
+        if (upgradePercent is < 0 or > 100)
+            throw new DomainException("The upgrade price is a percentage between 0 and 100.");
+
+        return new Product(Guid.CreateVersion7(), code, name.Trim(), currentMajor, currentMinor, currency.ToUpperInvariant(), upgradePercent);
+    }
+
+    public SeatPack AddPack(int seats, long listPriceMinor)
+    {
+        if (_packs.Any(pack => pack.Seats == seats))
+            throw new DomainException($"{Name} already has a {seats}-user pack.");
+        var pack = new SeatPack(Id, seats, listPriceMinor);
+        _packs.Add(pack);
+        return pack;
+    }
+}

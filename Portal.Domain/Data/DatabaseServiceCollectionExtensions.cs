@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Portal.Domain.Data;
+
+public static class DatabaseServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IDbContextFactory{PortalDbContext}"/> (one context per operation) and a scoped
+    /// <see cref="PortalDbContext"/> for Identity's stores, backed by the configured provider.
+    /// </summary>
+    public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseSettings settings, string dataFolder)
+    {
+        switch (settings.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = SqliteConnectionString(settings, dataFolder);
+                services.AddDbContextFactory<SqlitePortalDbContext>(options => options.UseSqlite(sqlite));
+                services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
+                break;
+            case DatabaseProvider.SqlServer:
+                if (string.IsNullOrWhiteSpace(settings.ConnectionString))
+                    throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
+                services.AddDbContextFactory<SqlServerPortalDbContext>(options =>
+                    options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure()));
+                services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlServerPortalDbContext>>();
+                break;
+            default:
+                throw new InvalidOperationException($"Database:Provider '{settings.Provider}' is not supported; use Sqlite or SqlServer.");
+        }
+
+        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    private static string SqliteConnectionString(DatabaseSettings settings, string dataFolder)
+    {
+        if (!string.IsNullOrWhiteSpace(settings.ConnectionString))
+            return settings.ConnectionString;
+        Directory.CreateDirectory(dataFolder);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataFolder, "portal.db"),
+            Pooling = true,
+        }.ToString();
+    }
+
+    private sealed class PortalDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<PortalDbContext>
+        where TContext : PortalDbContext
+    {
+        public PortalDbContext CreateDbContext() => inner.CreateDbContext();
+    }
+}

@@ -1,0 +1,45 @@
+namespace Portal.Domain.Organizations;
+
+/// <summary>The licensee: a customer company or institution whose members buy and hold licenses.</summary>
+public sealed class Organization
+{
+    public const int NameMaxLength = 200;
+
+    private Organization(Guid id, string name, OrganizationKind kind, string countryCode, string billingEmail, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Name = name;
+        Kind = kind;
+        CountryCode = countryCode;
+        BillingEmail = billingEmail;
+        CreatedAt = createdAt;
+    }
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; }
+    public OrganizationKind Kind { get; private set; }
+
+    /// <summary>ISO 3166-1 alpha-2 code, upper case.</summary>
+    public string CountryCode { get; private set; }
+
+    public string BillingEmail { get; private set; }
+    public string? StripeCustomerId { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public static Organization Register(string name, OrganizationKind kind, string countryCode, string billingEmail, DateTimeOffset now)
+    {
+        var trimmedName = name?.Trim() ?? "";
+        if (trimmedName.Length == 0)
+            throw new DomainException("An organization needs a name.");
+        if (trimmedName.Length > NameMaxLength)
+            throw new DomainException($"An organization name can have at most {NameMaxLength} characters.");
+        if (!Enum.IsDefined(kind))
+            throw new DomainException("Choose whether the organization is commercial, nonprofit, educational or governmental.");
+        var country = Countries.Find(countryCode)
+            ?? throw new DomainException($"'{countryCode}' is not a country we know. Choose a country from the list.");
+        if (string.IsNullOrWhiteSpace(billingEmail))
+            throw new DomainException("An organization needs a billing email address.");
+
+        return new Organization(Guid.CreateVersion7(now), trimmedName, kind, country.Code, billingEmail.Trim(), now);
+    }
+}

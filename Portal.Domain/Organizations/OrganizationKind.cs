@@ -1,0 +1,9 @@
+namespace Portal.Domain.Organizations;
+
+public enum OrganizationKind
+{
+    Commercial,
+    Nonprofit,
+    Educational,
+    Governmental,
+}

@@ -1,0 +1,39 @@
+using MudBlazor;
+
+namespace Portal.Components.Layout;
+
+public static class PortalTheme
+{
+    private static readonly string[] SystemFonts =
+        ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"];
+
+    public static MudTheme Theme { get; } = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#1e5aa8",
+            Secondary = "#00796b",
+            AppbarBackground = "#1e5aa8",
+            Background = "#f6f8fb",
+        },
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#8ab4f8",
+            Secondary = "#7fd3c7",
+            AppbarBackground = "#1b2636",
+        },
+        Typography = new Typography
+        {
+            Default = new DefaultTypography { FontFamily = SystemFonts },
+            H1 = new H1Typography { FontFamily = SystemFonts },
+            H2 = new H2Typography { FontFamily = SystemFonts },
+            H3 = new H3Typography { FontFamily = SystemFonts },
+            H4 = new H4Typography { FontFamily = SystemFonts },
+            H5 = new H5Typography { FontFamily = SystemFonts },
+            H6 = new H6Typography { FontFamily = SystemFonts },
+            Button = new ButtonTypography { FontFamily = SystemFonts },
+            Body1 = new Body1Typography { FontFamily = SystemFonts },
+            Body2 = new Body2Typography { FontFamily = SystemFonts },
+        },
+    };
+}

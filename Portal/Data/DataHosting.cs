@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+
+namespace Portal.Data;
+
+public static class DataHosting
+{
+    public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
+    {
+        var dataFolder = PortalDataFolder.From(builder.Configuration, builder.Environment);
+        var settings = builder.Configuration.GetSection(DatabaseSettings.SectionName).Get<DatabaseSettings>() ?? new DatabaseSettings();
+
+        builder.Services.AddSingleton(dataFolder);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddPortalDatabase(settings, dataFolder.Path);
+        builder.Services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+
+        // Keys in the database: every instance behind a load balancer decrypts the same cookies.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("KeyMetric.Portal")
+            .PersistKeysToDbContext<PortalDbContext>();
+        return builder;
+    }
+
+    /// <summary>Brings the schema up to date and, in Development only, adds the demo data.</summary>
+    public static async Task PreparePortalDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<PortalDbContext>();
+        await db.Database.MigrateAsync();
+
+        if (app.Environment.IsDevelopment())
+        {
+            var seeded = await DevelopmentData.SeedAsync(
+                db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
+            if (seeded)
+                app.Logger.LogInformation("Development demo data added; the README lists the demo sign-ins");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Identity;
+using Portal.Data;
+using Portal.Domain.Accounts;
+
+namespace Portal.Email;
+
+public static class EmailHosting
+{
+    public static WebApplicationBuilder AddPortalEmail(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(SmtpSettings.SectionName);
+        builder.Services.Configure<SmtpSettings>(section);
+        var host = section.GetValue<string>(nameof(SmtpSettings.Host));
+
+        if (!string.IsNullOrWhiteSpace(host))
+        {
+            builder.Services.AddSingleton<IMailDelivery, SmtpMailDelivery>();
+        }
+        else if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddSingleton(provider => new PickupFolderMailDelivery(
+                Path.Combine(provider.GetRequiredService<PortalDataFolder>().Path, "mail-pickup"),
+                provider.GetRequiredService<TimeProvider>()));
+            builder.Services.AddSingleton<IMailDelivery>(provider => provider.GetRequiredService<PickupFolderMailDelivery>());
+            builder.Services.AddHostedService<PickupFolderNotice>();
+        }
+        else
+        {
+            throw new InvalidOperationException(
+                "Smtp:Host is not set. Outside Development Portal needs an SMTP server to send account and registration emails.");
+        }
+
+        builder.Services.AddSingleton<IEmailSender<PortalUser>, IdentityEmailSender>();
+        return builder;
+    }
+
+    private sealed class PickupFolderNotice(PickupFolderMailDelivery pickup, ILogger<PickupFolderNotice> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            logger.LogWarning("No Smtp:Host is set: emails are written as .eml files to {PickupFolder}", pickup.Folder);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,9 @@
+using MimeKit;
+
+namespace Portal.Email;
+
+/// <summary>Hands a finished message to the outside world: an SMTP server, or a pickup folder in Development.</summary>
+public interface IMailDelivery
+{
+    Task DeliverAsync(MimeMessage message, CancellationToken cancellationToken = default);
+}
