@@ -3,10 +3,14 @@ using Portal.Components.Account;
 using Portal.Data;
 using Portal.Email;
 using Portal.Endpoints;
+using Portal.Keys;
+using Portal.Licensing;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();
+builder.AddPortalKeys();
+builder.AddPortalLicensing();
 builder.AddPortalIdentity();
 builder.AddPortalEmail();
 builder.AddPortalUi();
@@ -17,5 +21,6 @@ await app.PreparePortalDatabaseAsync();
 app.UsePortalPipeline();
 app.MapPortalUi();
 app.MapPortalEndpoints();
+app.MapLicenseKeyEndpoints();
 
 app.Run();

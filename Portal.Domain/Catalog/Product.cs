@@ -52,6 +52,25 @@ public sealed class Product
         return new Product(Guid.CreateVersion7(), code, name.Trim(), currentMajor, currentMinor, currency.ToUpperInvariant(), upgradePercent);
     }
 
+    /// <summary>
+    /// Admin: a new release. A new minor changes nothing for license holders (R5); a new major makes older licenses
+    /// upgradable and is the only one sold from then on (R3).
+    /// </summary>
+    public void Release(int major, int minor)
+    {
+        if (major < CurrentMajor || (major == CurrentMajor && minor <= CurrentMinor) || minor < 0)
+            throw new DomainException($"{major}.{minor} is not newer than the current version {CurrentVersion}.");
+        CurrentMajor = major;
+        CurrentMinor = minor;
+    }
+
+    public void ChangeUpgradePercent(int upgradePercent)
+    {
+        if (upgradePercent is < 0 or > 100)
+            throw new DomainException("The upgrade price is a percentage between 0 and 100.");
+        UpgradePercent = upgradePercent;
+    }
+
     public SeatPack AddPack(int seats, long listPriceMinor)
     {
         if (_packs.Any(pack => pack.Seats == seats))

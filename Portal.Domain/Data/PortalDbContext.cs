@@ -2,8 +2,13 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
+using Portal.Domain.Discounts;
+using Portal.Domain.Evaluations;
+using Portal.Domain.History;
+using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
 
 namespace Portal.Domain.Data;
@@ -21,10 +26,47 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<Product> Products => Set<Product>();
     public DbSet<SeatPack> SeatPacks => Set<SeatPack>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<License> Licenses => Set<License>();
+    public DbSet<Evaluation> Evaluations => Set<Evaluation>();
+    public DbSet<DiscountApplication> DiscountApplications => Set<DiscountApplication>();
+    // Licensing sets
+    // Keys sets
+    public DbSet<Portal.Domain.Keys.SigningKey> SigningKeys => Set<Portal.Domain.Keys.SigningKey>();
+    // Outbox sets
+    public DbSet<Portal.Domain.Outbox.OutboxMessage> OutboxMessages => Set<Portal.Domain.Outbox.OutboxMessage>();
+    public DbSet<Portal.Domain.Outbox.OutboxAttachment> OutboxAttachments => Set<Portal.Domain.Outbox.OutboxAttachment>();
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditChanges();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditChanges();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void RefuseAuditChanges()
+    {
+        if (ChangeTracker.Entries<AuditEvent>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("Audit events are append-only: they cannot be changed or deleted.");
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+
+        // Domain entities create their own Guid v7 ids; EF must not take a new child with an id for an existing row.
+        foreach (var key in builder.Model.GetEntityTypes()
+                     .Where(entity => entity.ClrType.Namespace?.StartsWith("Portal.Domain", StringComparison.Ordinal) == true)
+                     .SelectMany(entity => entity.FindPrimaryKey()?.Properties ?? [])
+                     .Where(property => property.ClrType == typeof(Guid)))
+        {
+            key.ValueGenerated = ValueGenerated.Never;
+        }
     }
 }

@@ -20,6 +20,7 @@ public static class UiHosting
             app.UseHttpsRedirection();
         }
 
+        app.UseRateLimiter();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
         return app;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Portal.Data;
 using Portal.Domain.Accounts;
+using Portal.Domain.Outbox;
 
 namespace Portal.Email;
 
@@ -31,6 +32,14 @@ public static class EmailHosting
         }
 
         builder.Services.AddSingleton<IEmailSender<PortalUser>, IdentityEmailSender>();
+
+        // Outbox (DESIGN 3): business emails are queued as rows and sent by a worker on every instance.
+        var outbox = builder.Configuration.GetSection(OutboxSettings.SectionName).Get<OutboxSettings>() ?? new OutboxSettings();
+        builder.Services.AddSingleton(outbox);
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<EmailOutbox>();
+        builder.Services.AddSingleton<OutboxQueue>();
+        builder.Services.AddHostedService<OutboxWorker>();
         return builder;
     }
 

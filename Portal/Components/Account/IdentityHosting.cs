@@ -14,11 +14,8 @@ public static class IdentityHosting
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
 
-        services.AddAuthentication(options =>
-            {
-                options.DefaultScheme = IdentityConstants.ApplicationScheme;
-                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
-            })
+        // No external sign-in providers: only Identity's own cookies (application, two-factor).
+        services.AddAuthentication(options => options.DefaultScheme = IdentityConstants.ApplicationScheme)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -44,6 +41,7 @@ public static class IdentityHosting
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
         services.AddScoped<CustomerRegistration>();
+        services.AddAccountRateLimiting(builder.Configuration);
         return builder;
     }
 }

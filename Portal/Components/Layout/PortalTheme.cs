@@ -20,6 +20,9 @@ public static class PortalTheme
         {
             Primary = "#8ab4f8",
             Secondary = "#7fd3c7",
+            // Light primary/secondary need dark text: MudBlazor's default white on #8ab4f8 is about 2:1 (WCAG asks 4.5:1).
+            PrimaryContrastText = "#0b1a2e",
+            SecondaryContrastText = "#0b1a2e",
             AppbarBackground = "#1b2636",
         },
         Typography = new Typography

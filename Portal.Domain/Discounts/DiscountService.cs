@@ -1,0 +1,104 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+using Portal.Domain.History;
+
+namespace Portal.Domain.Discounts;
+
+/// <summary>R7: applications with evidence, sales decisions made exactly once, and the best usable discount.</summary>
+public sealed class DiscountService(
+    IDbContextFactory<PortalDbContext> dbFactory,
+    AuditLog audit,
+    IOptions<DiscountOptions> options,
+    TimeProvider clock)
+{
+    public async Task<DiscountApplication> SubmitAsync(
+        Guid organizationId, DiscountKind kind, string evidence, IReadOnlyList<DiscountAttachment> attachments, Actor actor,
+        CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.DiscountApplications.AnyAsync(a => a.OrganizationId == organizationId && a.Kind == kind
+                && a.Status == DiscountStatus.Pending, cancellationToken))
+            throw new DomainException("You already have an application for this discount waiting for a decision.");
+
+        var application = DiscountApplication.Submit(organizationId, kind, evidence, attachments, actor.UserId ?? "", clock.GetUtcNow());
+        db.DiscountApplications.Add(application);
+        audit.Record(db, actor, "discount.applied", nameof(DiscountApplication), application.Id, organizationId,
+            $"Applied for the {Describe(kind)} discount with {attachments.Count} attached {(attachments.Count == 1 ? "document" : "documents")}.");
+        await db.SaveChangesAsync(cancellationToken);
+        return application;
+    }
+
+    /// <summary>Approves with the given percent and validity, or the configured defaults for the kind.</summary>
+    public Task<DiscountApplication> ApproveAsync(
+        Guid applicationId, int? percent, DateTimeOffset? validUntil, string? note, Actor actor, CancellationToken cancellationToken = default) =>
+        DecideAsync(applicationId, (db, application) =>
+        {
+            var now = clock.GetUtcNow();
+            application.Approve(percent ?? options.Value.DefaultPercent(application.Kind),
+                validUntil ?? now.AddDays(options.Value.DefaultValidityDays), note, actor, now);
+            audit.Record(db, actor, "discount.approved", nameof(DiscountApplication), application.Id, application.OrganizationId,
+                $"{Describe(application.Kind)} discount of {application.Percent} % approved, valid until {application.ValidUntil:yyyy-MM-dd}.");
+        }, cancellationToken);
+
+    public Task<DiscountApplication> DenyAsync(Guid applicationId, string reason, Actor actor, CancellationToken cancellationToken = default) =>
+        DecideAsync(applicationId, (db, application) =>
+        {
+            application.Deny(reason, actor, clock.GetUtcNow());
+            audit.Record(db, actor, "discount.denied", nameof(DiscountApplication), application.Id, application.OrganizationId,
+                $"{Describe(application.Kind)} discount application denied: {application.Note}");
+        }, cancellationToken);
+
+    /// <summary>R7: at most one discount applies: the largest usable one (a tie prefers the one that is not used up).</summary>
+    public static async Task<DiscountApplication?> BestUsableAsync(
+        PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var approved = await db.DiscountApplications.AsNoTracking()
+            .Where(a => a.OrganizationId == organizationId && a.Status == DiscountStatus.Approved)
+            .ToListAsync(cancellationToken);
+        return approved.Where(a => a.IsUsableAt(now))
+            .OrderByDescending(a => a.Percent)
+            .ThenBy(a => a.Kind == DiscountKind.CrossGrade)
+            .ThenBy(a => a.ValidUntil)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Marks a cross-grade discount as used by an order, inside the caller's unit of work.</summary>
+    public async Task ConsumeAsync(PortalDbContext db, Guid applicationId, Guid orderId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var application = await db.DiscountApplications.SingleAsync(a => a.Id == applicationId, cancellationToken);
+        if (application.Kind != DiscountKind.CrossGrade)
+            return;
+        application.ConsumeBy(orderId, clock.GetUtcNow());
+        audit.Record(db, actor, "discount.consumed", nameof(DiscountApplication), application.Id, application.OrganizationId,
+            "Cross-grade discount used by an order.");
+    }
+
+    public static string Describe(DiscountKind kind) => kind switch
+    {
+        DiscountKind.Nonprofit => "Nonprofit",
+        DiscountKind.Educational => "Educational",
+        DiscountKind.Governmental => "Governmental",
+        DiscountKind.CrossGrade => "Cross-grade",
+        _ => kind.ToString(),
+    };
+
+    private async Task<DiscountApplication> DecideAsync(
+        Guid applicationId, Action<PortalDbContext, DiscountApplication> decide, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var application = await db.DiscountApplications.SingleOrDefaultAsync(a => a.Id == applicationId, cancellationToken)
+            ?? throw new DomainException("That discount application does not exist.");
+        decide(db, application);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainException("Someone else decided this application at the same moment. Reload to see their decision.");
+        }
+        return application;
+    }
+}

@@ -1,0 +1,64 @@
+using Portal.Domain.Catalog;
+
+namespace Portal.Domain.Evaluations;
+
+/// <summary>R9: a free, time-limited license, one per organization, product and major version.</summary>
+public sealed class Evaluation
+{
+    private readonly List<ExtensionRequest> _requests = [];
+
+    private Evaluation(Guid id, Guid organizationId, Guid productId, int major, DateTimeOffset startedAt, DateTimeOffset expiresAt)
+    {
+        Id = id;
+        OrganizationId = organizationId;
+        ProductId = productId;
+        Major = major;
+        StartedAt = startedAt;
+        ExpiresAt = expiresAt;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrganizationId { get; private set; }
+    public Guid ProductId { get; private set; }
+    public int Major { get; private set; }
+    public DateTimeOffset StartedAt { get; private set; }
+    public DateTimeOffset ExpiresAt { get; private set; }
+
+    /// <summary>The evaluation key, re-signed whenever the expiry changes.</summary>
+    public string Key { get; private set; } = "";
+
+    public IReadOnlyList<ExtensionRequest> Requests => _requests;
+
+    public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
+
+    public int DaysLeftAt(DateTimeOffset now) => Math.Max(0, (int)Math.Ceiling((ExpiresAt - now).TotalDays));
+
+    internal static Evaluation Start(Guid organizationId, Product product, EvaluationOptions options, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(now), organizationId, product.Id, product.CurrentMajor, now, now.AddDays(options.EvaluationDays));
+
+    internal ExtensionRequest RequestExtension(int days, string reason, string userId, DateTimeOffset now, EvaluationOptions options)
+    {
+        if (_requests.Any(r => r.Status == ExtensionStatus.Pending))
+            throw new DomainException("You already have an extension request waiting for a decision.");
+        if (days < 1 || days > options.MaxExtensionDays)
+            throw new DomainException($"Ask for between 1 and {options.MaxExtensionDays} days.");
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new DomainException("Tell us why you need more time; it helps support decide.");
+        var request = new ExtensionRequest(Id, days, reason.Trim(), userId, now);
+        _requests.Add(request);
+        return request;
+    }
+
+    /// <summary>Extends from the current expiry, or from now when the evaluation has already run out.</summary>
+    internal void Extend(int days, DateTimeOffset now, EvaluationOptions options, bool overrideCaps)
+    {
+        var newExpiry = (ExpiresAt > now ? ExpiresAt : now).AddDays(days);
+        var totalDays = (newExpiry - StartedAt).TotalDays;
+        if (!overrideCaps && totalDays > options.MaxEvaluationDays)
+            throw new DomainException(
+                $"That would make the evaluation {Math.Ceiling(totalDays)} days long; the limit is {options.MaxEvaluationDays} days. Only an admin can grant more.");
+        ExpiresAt = newExpiry;
+    }
+
+    internal void AttachKey(string key) => Key = key;
+}

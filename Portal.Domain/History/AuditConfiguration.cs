@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portal.Domain.History;
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> audit)
+    {
+        audit.HasKey(e => e.Id);
+        audit.Property(e => e.ActorUserId).HasMaxLength(450);
+        audit.Property(e => e.ActorName).HasMaxLength(256);
+        audit.Property(e => e.Action).HasMaxLength(64);
+        audit.Property(e => e.EntityType).HasMaxLength(64);
+        audit.Property(e => e.EntityId).HasMaxLength(64);
+        audit.Property(e => e.Summary).HasMaxLength(500);
+        audit.HasIndex(e => new { e.OrganizationId, e.OccurredAt });
+        audit.HasIndex(e => new { e.EntityType, e.EntityId });
+    }
+}

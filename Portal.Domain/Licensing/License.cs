@@ -1,0 +1,129 @@
+using Portal.Domain.Catalog;
+
+namespace Portal.Domain.Licensing;
+
+public enum LicenseSource
+{
+    Purchase,
+    Upgrade,
+    Complimentary,
+}
+
+public enum LicenseStatus
+{
+    /// <summary>Counts towards the organization's seats (R2).</summary>
+    Active,
+
+    /// <summary>Replaced by a license for a newer major (R6): still valid for its own major, counts nowhere.</summary>
+    Upgraded,
+
+    /// <summary>Withdrawn after a refund or dispute (R10).</summary>
+    Revoked,
+}
+
+/// <summary>A perpetual grant of seats of one product's major version to an organization (R4, R5).</summary>
+public sealed class License
+{
+    private License(Guid id, Guid organizationId, Guid productId, int major, int seats, LicenseSource source,
+        DateTimeOffset issuedAt, Guid? orderId, Guid? upgradedFromId)
+    {
+        Id = id;
+        OrganizationId = organizationId;
+        ProductId = productId;
+        Major = major;
+        Seats = seats;
+        Source = source;
+        Status = LicenseStatus.Active;
+        IssuedAt = issuedAt;
+        OrderId = orderId;
+        UpgradedFromId = upgradedFromId;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrganizationId { get; private set; }
+    public Guid ProductId { get; private set; }
+    public int Major { get; private set; }
+    public int Seats { get; private set; }
+    public LicenseSource Source { get; private set; }
+    public LicenseStatus Status { get; private set; }
+    public DateTimeOffset IssuedAt { get; private set; }
+
+    /// <summary>The order that paid for it; none for complimentary licenses.</summary>
+    public Guid? OrderId { get; private set; }
+
+    /// <summary>For an upgrade: the older-major license it replaced.</summary>
+    public Guid? UpgradedFromId { get; private set; }
+
+    /// <summary>For an upgraded license: the license that replaced it.</summary>
+    public Guid? ReplacedById { get; private set; }
+
+    public DateTimeOffset? StatusChangedAt { get; private set; }
+    public string? RevocationReason { get; private set; }
+
+    /// <summary>The signed license key (a compact JWT); set once, right after issue.</summary>
+    public string Key { get; private set; } = "";
+
+    /// <summary>New seats are sold for the current major only (R3).</summary>
+    internal static License Purchase(Guid organizationId, Product product, int seats, Guid orderId, DateTimeOffset now)
+    {
+        RequirePositive(seats);
+        return new License(Guid.CreateVersion7(now), organizationId, product.Id, product.CurrentMajor, seats,
+            LicenseSource.Purchase, now, orderId, upgradedFromId: null);
+    }
+
+    internal static License Complimentary(Guid organizationId, Product product, int major, int seats, DateTimeOffset now)
+    {
+        RequirePositive(seats);
+        if (major < 1 || major > product.CurrentMajor)
+            throw new DomainException($"{product.Name} has no major version {major}; the current one is {product.CurrentMajor}.");
+        return new License(Guid.CreateVersion7(now), organizationId, product.Id, major, seats,
+            LicenseSource.Complimentary, now, orderId: null, upgradedFromId: null);
+    }
+
+    /// <summary>R6: the same seats for the current major; this license becomes Upgraded.</summary>
+    internal License UpgradeTo(Product product, Guid orderId, DateTimeOffset now)
+    {
+        EnsureUpgradable(product);
+        var replacement = new License(Guid.CreateVersion7(now), OrganizationId, product.Id, product.CurrentMajor, Seats,
+            LicenseSource.Upgrade, now, orderId, upgradedFromId: Id);
+        Status = LicenseStatus.Upgraded;
+        ReplacedById = replacement.Id;
+        StatusChangedAt = now;
+        return replacement;
+    }
+
+    public void EnsureUpgradable(Product product)
+    {
+        if (product.Id != ProductId)
+            throw new DomainException("A license can only be upgraded to a newer version of its own product.");
+        if (Status != LicenseStatus.Active)
+            throw new DomainException($"This license is {Status.ToString().ToLowerInvariant()} and cannot be upgraded.");
+        if (Major >= product.CurrentMajor)
+            throw new DomainException($"This license is already for {product.Name} {Major}, the current major version.");
+    }
+
+    /// <summary>R10: after a refund or dispute. An upgraded license can be revoked too.</summary>
+    internal void Revoke(string reason, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+            throw new DomainException("A revocation needs a reason.");
+        if (Status == LicenseStatus.Revoked)
+            throw new DomainException("This license is already revoked.");
+        Status = LicenseStatus.Revoked;
+        RevocationReason = reason.Trim();
+        StatusChangedAt = now;
+    }
+
+    internal void AttachKey(string key)
+    {
+        if (Key.Length > 0)
+            throw new InvalidOperationException("A license key is signed once.");
+        Key = key;
+    }
+
+    private static void RequirePositive(int seats)
+    {
+        if (seats < 1)
+            throw new DomainException("A license holds at least one seat.");
+    }
+}

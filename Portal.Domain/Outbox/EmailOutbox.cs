@@ -1,0 +1,80 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Data;
+
+namespace Portal.Domain.Outbox;
+
+/// <summary>
+/// Queues emails as <see cref="OutboxMessage"/> rows (DESIGN 3). The outbox worker sends them; nothing here talks to a
+/// mail server, so queuing never fails because SMTP is down.
+/// </summary>
+public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, OutboxSignal signal)
+{
+    // Contexts already wired to wake the worker after they save.
+    private readonly ConditionalWeakTable<PortalDbContext, object> _wired = new();
+
+    /// <summary>
+    /// Adds the email to <paramref name="db"/> without saving: it is committed, or rolled back, together with the
+    /// caller's business change. A second email with a deduplication key already queued in this context returns the
+    /// first; one already in the database makes the caller's <c>SaveChanges</c> fail on the unique index.
+    /// </summary>
+    public OutboxMessage Enqueue(PortalDbContext db, OutboxEmail email)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var message = OutboxMessage.Create(email, clock.GetUtcNow());
+        if (message.DeduplicationKey is { } key
+            && db.OutboxMessages.Local.FirstOrDefault(m => m.DeduplicationKey == key) is { } alreadyQueued)
+            return alreadyQueued;
+
+        db.OutboxMessages.Add(message);
+        WakeWorkerAfterSaving(db);
+        return message;
+    }
+
+    /// <summary>
+    /// Queues the email on its own, for callers outside a business transaction. Returns false, and queues nothing, when
+    /// an email with the same deduplication key is already queued (whatever its status).
+    /// </summary>
+    public async Task<bool> EnqueueAsync(OutboxEmail email, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        await using var db = contexts.CreateDbContext();
+        var key = string.IsNullOrWhiteSpace(email.DeduplicationKey) ? null : email.DeduplicationKey.Trim();
+        if (key is not null && await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
+            return false;
+
+        Enqueue(db, email);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (key is not null)
+        {
+            // Lost a race with another caller queuing the same key: the unique index kept one.
+            await using var check = contexts.CreateDbContext();
+            if (await check.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
+                return false;
+            throw;
+        }
+        return true;
+    }
+
+    /// <summary>Staff send a permanently failed email again: a fresh series of attempts, starting now.</summary>
+    public async Task RetryAsync(Guid messageId, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        var message = await db.OutboxMessages.SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken)
+            ?? throw new DomainException("This email is not in the outbox.");
+        message.Retry(clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+    }
+
+    private void WakeWorkerAfterSaving(PortalDbContext db)
+    {
+        // Inside an explicit transaction this fires before the commit; a worker that finds nothing yet gets the email
+        // at its next poll.
+        if (_wired.TryAdd(db, this))
+            db.SavedChanges += (_, _) => signal.Notify();
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Catalog;
+using Portal.Domain.Data;
+using Portal.Domain.Discounts;
+
+namespace Portal.Domain.Pricing;
+
+/// <summary>
+/// Prices a cart for an organization, the same way for the page and the order (R3, R6, R7, R12).
+/// Rounding rule (the only one): a percentage of an amount is rounded half away from zero to the minor unit, per unit —
+/// the upgrade price of a license and the discount on one unit. Line totals are then exact multiples.
+/// </summary>
+public sealed class PricingService(TimeProvider clock)
+{
+    public async Task<Quote> QuoteAsync(PortalDbContext db, Guid organizationId, Cart cart, CancellationToken cancellationToken = default)
+    {
+        var product = await db.Products.AsNoTracking().Include(p => p.Packs)
+            .SingleOrDefaultAsync(p => p.Id == cart.ProductId, cancellationToken)
+            ?? throw new DomainException("That product is not for sale.");
+        if (cart.Packs.Count == 0 && cart.UpgradeLicenseIds.Count == 0)
+            throw new DomainException("Choose at least one seat pack or a license to upgrade.");
+
+        var discount = await DiscountService.BestUsableAsync(db, organizationId, clock.GetUtcNow(), cancellationToken);
+        var percent = discount?.Percent ?? 0;
+        var lines = new List<QuoteLine>();
+        lines.AddRange(NewSeatLines(product, cart.Packs, percent));
+        lines.AddRange(await UpgradeLinesAsync(db, organizationId, product, cart.UpgradeLicenseIds, percent, cancellationToken));
+
+        var subtotal = lines.Sum(l => l.UnitListPrice * l.Quantity);
+        var total = lines.Sum(l => l.Total);
+        var applied = discount is null
+            ? null
+            : new AppliedDiscount(discount.Id, discount.Kind, percent,
+                $"{DiscountService.Describe(discount.Kind)} discount of {percent} %, approved until {discount.ValidUntil:yyyy-MM-dd}");
+        return new Quote(organizationId, product.Id, product.Name, product.CurrentMajor, product.Currency, lines,
+            subtotal, applied, subtotal - total, total);
+    }
+
+    /// <summary>R6: the upgrade costs UpgradePercent of the current list price of the same seats.</summary>
+    public static long UpgradeListPrice(Product product, int seats) =>
+        PercentOf(CurrentListPriceOfSeats(product, seats), product.UpgradePercent);
+
+    /// <summary>
+    /// The current price of a number of seats: the pack of exactly that size, otherwise that many times the
+    /// one-user pack (licenses normally come from packs; complimentary ones may not).
+    /// </summary>
+    public static long CurrentListPriceOfSeats(Product product, int seats)
+    {
+        var exact = product.Packs.FirstOrDefault(p => p.Seats == seats);
+        if (exact is not null)
+            return exact.ListPriceMinor;
+        var single = product.Packs.FirstOrDefault(p => p.Seats == 1)
+            ?? throw new DomainException($"{product.Name} has no pack for {seats} users to price an upgrade with.");
+        return single.ListPriceMinor * seats;
+    }
+
+    /// <summary>The rounding rule: half away from zero, to the minor unit.</summary>
+    public static long PercentOf(long amount, int percent) =>
+        (long)Math.Round(amount * (decimal)percent / 100m, MidpointRounding.AwayFromZero);
+
+    private static IEnumerable<QuoteLine> NewSeatLines(Product product, IReadOnlyList<CartPack> packs, int discountPercent)
+    {
+        if (packs.Select(p => p.PackId).Distinct().Count() != packs.Count)
+            throw new DomainException("Each pack size can appear once; change its quantity instead.");
+        foreach (var item in packs)
+        {
+            // R3: only packs of the product exist, and they are always for its current major.
+            var pack = product.Packs.FirstOrDefault(p => p.Id == item.PackId)
+                ?? throw new DomainException($"That seat pack is not sold for {product.Name} {product.CurrentMajor}.");
+            if (item.Quantity is < 1 or > Cart.MaxQuantityPerPack)
+                throw new DomainException($"Choose between 1 and {Cart.MaxQuantityPerPack} of the {pack.Seats}-user pack.");
+            yield return Line(QuoteLineKind.NewSeats, $"{product.Name} {product.CurrentMajor} – {pack.Seats}-user pack",
+                pack.Id, null, pack.Seats, item.Quantity, pack.ListPriceMinor, discountPercent);
+        }
+    }
+
+    private static async Task<IEnumerable<QuoteLine>> UpgradeLinesAsync(
+        PortalDbContext db, Guid organizationId, Product product, IReadOnlyList<Guid> licenseIds, int discountPercent,
+        CancellationToken cancellationToken)
+    {
+        if (licenseIds.Count == 0)
+            return [];
+        if (licenseIds.Distinct().Count() != licenseIds.Count)
+            throw new DomainException("Each license can be upgraded once.");
+        var licenses = await db.Licenses.AsNoTracking()
+            .Where(l => licenseIds.Contains(l.Id) && l.OrganizationId == organizationId)
+            .ToListAsync(cancellationToken);
+        if (licenses.Count != licenseIds.Count)
+            throw new DomainException("One of the licenses to upgrade does not belong to your organization.");
+
+        return licenses.OrderBy(l => l.IssuedAt).Select(license =>
+        {
+            license.EnsureUpgradable(product);
+            return Line(QuoteLineKind.Upgrade,
+                $"Upgrade {product.Name} {license.Major} → {product.CurrentMajor}, {license.Seats} {(license.Seats == 1 ? "user" : "users")}",
+                null, license.Id, license.Seats, 1, UpgradeListPrice(product, license.Seats), discountPercent);
+        }).ToList();
+    }
+
+    private static QuoteLine Line(QuoteLineKind kind, string description, Guid? packId, Guid? licenseId, int seats, int quantity,
+        long unitListPrice, int discountPercent)
+    {
+        var unitDiscount = PercentOf(unitListPrice, discountPercent);
+        var unitPrice = unitListPrice - unitDiscount;
+        var text = discountPercent > 0 ? $"{description} ({discountPercent} % discount)" : description;
+        return new QuoteLine(kind, text, packId, licenseId, seats, quantity, unitListPrice, unitDiscount, unitPrice, unitPrice * quantity);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Portal.Domain.Data;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>One test's browser context and page, with the steps every journey shares.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly List<string> _pageErrors = [];
+    private readonly List<string> _consoleErrors = [];
+
+    public BrowserSession(IBrowserContext context, IPage page)
+    {
+        Context = context;
+        Page = page;
+        Page.PageError += (_, error) => _pageErrors.Add(error);
+        Page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+                _consoleErrors.Add($"{Page.Url}: {message.Text}");
+        };
+    }
+
+    public IBrowserContext Context { get; }
+    public IPage Page { get; }
+
+    /// <summary>The app bar (MudAppBar renders a page-level header, the banner landmark).</summary>
+    public ILocator AppBar => Page.GetByRole(AriaRole.Banner);
+
+    /// <summary>The main navigation in the drawer, shown to signed-in users.</summary>
+    public ILocator Navigation => Page.GetByRole(AriaRole.Navigation, new() { Name = "Main navigation", Exact = true });
+
+    public ILocator Heading(string name) =>
+        Page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true, Level = 1 });
+
+    /// <summary>
+    /// Waits until the Blazor circuit runs the layout: before that, prerendered buttons ignore clicks. Only for pages
+    /// with interactive routing; the account pages are static and stay <c>data-interactive="false"</c>.
+    /// </summary>
+    public Task WaitForInteractivityAsync() =>
+        Expect(Page.Locator("#portal-root")).ToHaveAttributeAsync("data-interactive", "true");
+
+    /// <summary>Fills and submits the sign-in form on /Account/Login, by its final wording (Email, Password, Sign in).</summary>
+    public async Task SubmitSignInFormAsync(string email, string password = DevelopmentData.DemoPassword)
+    {
+        await Expect(Page).ToHaveURLAsync(new Regex("/Account/Login", RegexOptions.IgnoreCase));
+        await Page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
+        await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+    }
+
+    /// <summary>Signs in from the login page and waits for the page the app sends this account to.</summary>
+    public async Task SignInAsync(string email, string expectedLandingPath)
+    {
+        await Page.GotoAsync("/Account/Login");
+        await SubmitSignInFormAsync(email);
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == expectedLandingPath);
+        await WaitForInteractivityAsync();
+    }
+
+    /// <summary>What the browser console reported as errors so far, to explain a failure.</summary>
+    public string ConsoleErrors =>
+        _consoleErrors.Count == 0 ? "(no console errors)" : "Console errors:\n" + string.Join("\n", _consoleErrors);
+
+    /// <summary>No uncaught script error happened and Blazor did not show its error bar (a dead circuit).</summary>
+    public async Task AssertNoAppErrorsAsync()
+    {
+        Assert.True(_pageErrors.Count == 0, "Uncaught errors in the page:\n" + string.Join("\n", _pageErrors));
+        Assert.False(await Page.Locator("#blazor-error-ui").IsVisibleAsync(),
+            $"Blazor shows its error bar on {Page.Url}. {ConsoleErrors}");
+    }
+
+    public async ValueTask DisposeAsync() => await Context.CloseAsync();
+}

@@ -1,0 +1,113 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Domain.Accounts;
+using Portal.Domain.Catalog;
+using Portal.Domain.Data;
+using Portal.Domain.Discounts;
+using Portal.Domain.Evaluations;
+using Portal.Domain.History;
+using Portal.Domain.Keys;
+using Portal.Domain.Licensing;
+using Portal.Domain.Organizations;
+using Portal.Domain.Pricing;
+using Portal.Tests.Fakes;
+
+namespace Portal.Tests.Builders;
+
+/// <summary>
+/// The licensing domain on a real, migrated SQLite database with a movable clock: OfficeStatus 6.1 with its packs
+/// and one commercial organization. Create one per test (it is cheap) and dispose it.
+/// </summary>
+public sealed class DomainFixture : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
+
+    private TestDatabase _database = null!;
+    private ServiceProvider _services = null!;
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public RecordingKeySigner Signer { get; } = new();
+    public Product OfficeStatus { get; private set; } = null!;
+    public Organization Contoso { get; private set; } = null!;
+
+    public static Actor Customer { get; } = Actor.Person("customer-1", "ana@contoso.example", Roles.Customer);
+    public static Actor Support { get; } = Actor.Person("support-1", "sam@keymetric.example", Roles.Support);
+    public static Actor Sales { get; } = Actor.Person("sales-1", "sue@keymetric.example", Roles.Sales);
+    public static Actor Admin { get; } = Actor.Person("admin-1", "ada@keymetric.example", Roles.Admin);
+
+    public static async Task<DomainFixture> CreateAsync(Action<EvaluationOptions>? evaluations = null)
+    {
+        var fixture = new DomainFixture();
+        fixture._database = await TestDatabase.CreateAsync();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(fixture.Clock);
+        services.AddSingleton<ILicenseKeySigner>(fixture.Signer);
+        services.AddPortalDatabase(new DatabaseSettings { ConnectionString = fixture._database.ConnectionString }, Path.GetTempPath());
+        services.AddOptions<EvaluationOptions>().Configure(options => evaluations?.Invoke(options));
+        services.AddOptions<DiscountOptions>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<LicensingService>();
+        services.AddSingleton<EvaluationService>();
+        services.AddSingleton<DiscountService>();
+        services.AddSingleton<PricingService>();
+        fixture._services = services.BuildServiceProvider();
+
+        await using var db = fixture.Db();
+        fixture.OfficeStatus = DevelopmentData.OfficeStatus();
+        fixture.Contoso = Organization.Register("Contoso Ltd", OrganizationKind.Commercial, "GB", "billing@contoso.example", Start);
+        db.AddRange(fixture.OfficeStatus, fixture.Contoso);
+        await db.SaveChangesAsync();
+        return fixture;
+    }
+
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
+
+    public PortalDbContext Db() => _database.CreateContext();
+
+    public SeatPack Pack(int seats) => OfficeStatus.Packs.Single(p => p.Seats == seats);
+
+    public async Task<Organization> AddOrganizationAsync(string name, OrganizationKind kind = OrganizationKind.Commercial)
+    {
+        await using var db = Db();
+        var organization = Organization.Register(name, kind, "US", $"billing@{name.ToLowerInvariant().Replace(' ', '-')}.example", Clock.GetUtcNow());
+        db.Add(organization);
+        await db.SaveChangesAsync();
+        return organization;
+    }
+
+    /// <summary>Issues purchased licenses as fulfilment would: in one unit of work, for the current major.</summary>
+    public async Task<IReadOnlyList<License>> PurchaseAsync(Organization organization, params int[] packSizes)
+    {
+        await using var db = Db();
+        var product = await db.Products.SingleAsync(p => p.Id == OfficeStatus.Id);
+        var org = await db.Organizations.SingleAsync(o => o.Id == organization.Id);
+        var orderId = Guid.NewGuid();
+        var licenses = packSizes.Select(seats => Get<LicensingService>().IssuePurchased(db, org, product, seats, orderId, Actor.Stripe)).ToList();
+        await db.SaveChangesAsync();
+        return licenses;
+    }
+
+    /// <summary>Publishes a new release of OfficeStatus, as an admin would in the catalog.</summary>
+    public async Task ReleaseAsync(int major, int minor)
+    {
+        await using var db = Db();
+        var product = await db.Products.SingleAsync(p => p.Id == OfficeStatus.Id);
+        product.Release(major, minor);
+        await db.SaveChangesAsync();
+        OfficeStatus = await db.Products.AsNoTracking().Include(p => p.Packs).SingleAsync(p => p.Id == product.Id);
+    }
+
+    public async Task<int> CapacityAsync(Organization organization, int major)
+    {
+        await using var db = Db();
+        return await LicensingService.SeatCapacityAsync(db, organization.Id, OfficeStatus.Id, major);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+}

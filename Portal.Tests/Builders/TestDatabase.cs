@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+
+namespace Portal.Tests.Builders;
+
+/// <summary>A real, migrated SQLite database in a temporary file, deleted on dispose.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("portal-db-").FullName;
+
+    private TestDatabase() =>
+        ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "portal.db") }.ToString();
+
+    public string ConnectionString { get; }
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var database = new TestDatabase();
+        await using var db = database.CreateContext();
+        await db.Database.MigrateAsync();
+        return database;
+    }
+
+    public PortalDbContext CreateContext() =>
+        new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>()
+            .UseSqlite(ConnectionString)
+            .UseIdentitySchema()
+            .Options);
+
+    /// <summary>Identity's services over this database, the way the app registers them, for service tests.</summary>
+    public ServiceProvider CreateServices(TimeProvider? clock = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(clock ?? TimeProvider.System);
+        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        services.AddPortalDatabase(new DatabaseSettings { ConnectionString = ConnectionString }, _folder);
+        services.AddIdentityCore<PortalUser>(options =>
+            {
+                IdentitySchema.Configure(options);
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddDefaultTokenProviders();
+        services.AddScoped<CustomerRegistration>();
+        return services.BuildServiceProvider();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finalizing connection; the OS temp cleaner takes it.
+        }
+        return ValueTask.CompletedTask;
+    }
+}

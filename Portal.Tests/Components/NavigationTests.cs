@@ -1,0 +1,113 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Portal.Components.Account;
+using Portal.Components.Layout;
+using Portal.Domain.Accounts;
+
+namespace Portal.Tests.Components;
+
+/// <summary>The layout and navigation as each role sees them, with the app's real authorization policies.</summary>
+public sealed class NavigationTests
+{
+    private static BunitContext Context(ClaimsPrincipal user)
+    {
+        var ctx = new BunitContext();
+        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        ctx.Services.AddMudServices();
+        ctx.Services.AddAuthorizationCore(Policies.Configure);
+        // bUnit registers a placeholder; the real service evaluates the app's policies.
+        ctx.Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
+        ctx.Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(user));
+        ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+        return ctx;
+    }
+
+    private static ClaimsPrincipal User(string? role, Guid? organizationId = null)
+    {
+        if (role is null)
+            return new ClaimsPrincipal(new ClaimsIdentity());
+        var claims = new List<Claim> { new(ClaimTypes.Name, $"{role.ToLowerInvariant()}@example.test"), new(ClaimTypes.Role, role) };
+        if (organizationId is { } id)
+            claims.Add(new Claim(PortalClaimTypes.OrganizationId, id.ToString()));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, "test"));
+    }
+
+    private static IRenderedComponent<CascadingAuthenticationState> RenderNav(BunitContext ctx) =>
+        ctx.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<NavMenu>());
+
+    private static IReadOnlyList<string> Links(IRenderedComponent<CascadingAuthenticationState> nav) =>
+        nav.FindAll("a").Select(a => a.GetAttribute("href") ?? "").ToList();
+
+    [Fact]
+    public async Task Customer_sees_the_customer_area_and_not_the_staff_area()
+    {
+        await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
+
+        var nav = RenderNav(ctx);
+
+        Assert.Contains("/dashboard", Links(nav));
+        Assert.DoesNotContain("/staff", Links(nav));
+        Assert.Contains("Your organization", nav.Markup);
+    }
+
+    [Fact]
+    public async Task Customer_role_without_an_organization_gets_no_customer_area()
+    {
+        await using var ctx = Context(User(Roles.Customer));
+
+        var nav = RenderNav(ctx);
+
+        Assert.DoesNotContain("/dashboard", Links(nav));
+    }
+
+    [Theory]
+    [InlineData(Roles.Sales)]
+    [InlineData(Roles.Support)]
+    [InlineData(Roles.Admin)]
+    public async Task Staff_see_the_staff_area_and_not_the_customer_area(string role)
+    {
+        await using var ctx = Context(User(role));
+
+        var nav = RenderNav(ctx);
+
+        Assert.Contains("/staff", Links(nav));
+        Assert.DoesNotContain("/dashboard", Links(nav));
+    }
+
+    [Fact]
+    public async Task Signed_out_visitor_gets_sign_in_and_register_and_no_drawer()
+    {
+        await using var ctx = Context(User(role: null));
+
+        var layout = ctx.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<MainLayout>(
+            layout => layout.Add(l => l.Body, (RenderFragment)(builder => builder.AddContent(0, "page body")))));
+
+        Assert.Contains("/Account/Login", Links(layout));
+        Assert.Contains("/Account/Register", Links(layout));
+        Assert.Empty(layout.FindAll("nav[aria-label='Main navigation']"));
+        Assert.Contains("page body", layout.Find("main#main-content").TextContent);
+    }
+
+    [Fact]
+    public async Task Signed_in_customer_gets_the_drawer_and_a_sign_out_form_in_the_layout()
+    {
+        await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
+
+        var layout = ctx.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<MainLayout>(
+            layout => layout.Add(l => l.Body, (RenderFragment)(builder => builder.AddContent(0, "page body")))));
+
+        Assert.Single(layout.FindAll("nav[aria-label='Main navigation']"));
+        Assert.Equal("Account/Logout", layout.Find("form[action='Account/Logout']").GetAttribute("action"));
+        Assert.Contains("customer@example.test", layout.Markup);
+    }
+
+    private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider
+    {
+        public override Task<AuthenticationState> GetAuthenticationStateAsync() => Task.FromResult(new AuthenticationState(user));
+    }
+}

@@ -1,0 +1,61 @@
+using Portal.Domain;
+using Portal.Domain.Catalog;
+using Portal.Domain.Data;
+
+namespace Portal.Tests.Domain;
+
+public sealed class CatalogTests
+{
+    [Fact]
+    public void OfficeStatus_seed_is_version_6_1_with_the_seven_packs()
+    {
+        var product = DevelopmentData.OfficeStatus();
+
+        Assert.Equal("6.1", product.CurrentVersion);
+        Assert.Equal([1, 5, 10, 25, 50, 100, 250], product.Packs.Select(p => p.Seats));
+        Assert.Equal("USD", product.Currency);
+        Assert.Equal(Product.DefaultUpgradePercent, product.UpgradePercent);
+        Assert.All(product.Packs, pack => Assert.True(pack.ListPriceMinor > 0));
+    }
+
+    [Fact]
+    public void A_product_cannot_have_two_packs_of_the_same_size()
+    {
+        var product = Product.Create("officestatus", "OfficeStatus", 6, 1, "USD");
+        product.AddPack(5, 22_500);
+
+        var error = Assert.Throws<DomainException>(() => product.AddPack(5, 20_000));
+
+        Assert.Contains("already has a 5-user pack", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 100)]
+    [InlineData(5, -1)]
+    public void A_pack_needs_seats_and_a_non_negative_price(int seats, long price)
+    {
+        var product = Product.Create("officestatus", "OfficeStatus", 6, 1, "USD");
+
+        Assert.Throws<DomainException>(() => product.AddPack(seats, price));
+    }
+
+    [Theory]
+    [InlineData("Office Status", "OfficeStatus", 6, 1, "USD", 50)]
+    [InlineData("officestatus", "", 6, 1, "USD", 50)]
+    [InlineData("officestatus", "OfficeStatus", 0, 1, "USD", 50)]
+    [InlineData("officestatus", "OfficeStatus", 6, 1, "US", 50)]
+    [InlineData("officestatus", "OfficeStatus", 6, 1, "USD", 101)]
+    public void Invalid_products_are_refused(string code, string name, int major, int minor, string currency, int upgradePercent)
+    {
+        Assert.Throws<DomainException>(() => Product.Create(code, name, major, minor, currency, upgradePercent));
+    }
+
+    [Theory]
+    [InlineData(123_450, "USD", "USD 1,234.50")]
+    [InlineData(5, "EUR", "EUR 0.05")]
+    [InlineData(1500, "JPY", "JPY 1,500")]
+    public void R12_money_is_integer_minor_units_shown_in_the_currency(long minor, string currency, string expected)
+    {
+        Assert.Equal(expected, new Money(minor, currency).ToString());
+    }
+}
