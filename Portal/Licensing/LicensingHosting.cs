@@ -28,6 +28,7 @@ public static class LicensingHosting
         builder.Services.AddSingleton<EvaluationService>();
         builder.Services.AddSingleton<DiscountService>();
         builder.Services.AddSingleton<PricingService>();
+        builder.Services.AddSingleton<RegistrationEmail>();
         return builder;
     }
 }

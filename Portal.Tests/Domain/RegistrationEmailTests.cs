@@ -1,0 +1,91 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+using Portal.Domain.Keys;
+using Portal.Domain.Licensing;
+using Portal.Tests.Fakes;
+using Portal.Tests.Integration;
+
+namespace Portal.Tests.Domain;
+
+/// <summary>R11 through the real app: licenses signed with the app's key, the email queued in the outbox, sent over SMTP.</summary>
+public sealed class RegistrationEmailTests
+{
+    [Fact]
+    public async Task R11_the_purchaser_and_billing_contact_receive_licensee_product_seats_keys_and_license_files()
+    {
+        await using var smtp = new SmtpTestServer();
+        await using var app = new PortalAppFactory()
+            .With("Smtp:Host", "127.0.0.1").With("Smtp:Port", smtp.Port.ToString()).With("Smtp:Security", "None")
+            .With("Outbox:PollInterval", "00:00:00.200");
+        using var client = app.CreateClient();
+        var orderId = Guid.NewGuid();
+
+        IReadOnlyList<License> licenses;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var organization = await db.Organizations.SingleAsync();
+            var product = await db.Products.Include(p => p.Packs).SingleAsync();
+            var licensing = scope.ServiceProvider.GetRequiredService<LicensingService>();
+            licenses = [.. new[] { 25, 10 }.Select(seats => licensing.IssuePurchased(db, organization, product, seats, orderId, Actor.Stripe))];
+            var registration = scope.ServiceProvider.GetRequiredService<RegistrationEmail>();
+            registration.QueueForOrder(db, organization, product, licenses, DateOnly.FromDateTime(DateTime.UtcNow.AddYears(1)),
+                "buyer@contoso.example", orderId, Actor.Stripe);
+            // A duplicate delivery of the same order must not queue a second email.
+            registration.QueueForOrder(db, organization, product, licenses, null, "buyer@contoso.example", orderId, Actor.Stripe);
+            await db.SaveChangesAsync();
+        }
+
+        var message = await smtp.WaitForMessageAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(["buyer@contoso.example", "customer@contoso.example"], message.To.Mailboxes.Select(m => m.Address).Order());
+        Assert.Equal("Your OfficeStatus 6 registration – Contoso Facilities Ltd", message.Subject);
+        Assert.Contains("Licensee: Contoso Facilities Ltd", message.TextBody);
+        Assert.Contains("25 users", message.TextBody);
+        Assert.Contains("10 users", message.TextBody);
+        Assert.Contains("Free technical support until:", message.TextBody);
+        Assert.Contains("Contoso Facilities Ltd", message.HtmlBody);
+
+        var jwks = await client.GetStringAsync("/.well-known/jwks.json");
+        var verifier = new LicenseKeyVerifier(jwks);
+        var files = message.Attachments.OfType<MimeKit.MimePart>().ToList();
+        Assert.Equal(2, files.Count);
+        foreach (var file in files)
+        {
+            using var content = new MemoryStream();
+            await file.Content!.DecodeToAsync(content);
+            var verification = verifier.Verify(Encoding.UTF8.GetString(content.ToArray()));
+            Assert.True(verification.IsValid, verification.Message);
+            Assert.EndsWith(".lic", file.FileName);
+            Assert.Contains(licenses, l => l.Id == verification.Claims!.LicenseId && l.Seats == verification.Claims.Seats);
+            Assert.Contains(licenses.Single(l => l.Id == verification.Claims!.LicenseId).Key, message.TextBody);
+        }
+        Assert.Equal(35, licenses.Sum(l => l.Seats));
+
+        await Task.Delay(500);
+        Assert.Single(smtp.Messages);
+    }
+
+    [Fact]
+    public async Task R11_registration_can_be_sent_again()
+    {
+        await using var app = new PortalAppFactory().With("Outbox:PollInterval", "01:00:00");
+        app.CreateClient().Dispose();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var organization = await db.Organizations.SingleAsync();
+        var product = await db.Products.Include(p => p.Packs).SingleAsync();
+        scope.ServiceProvider.GetRequiredService<LicensingService>().IssuePurchased(db, organization, product, 5, Guid.NewGuid(), Actor.Stripe);
+        await db.SaveChangesAsync();
+
+        var registration = scope.ServiceProvider.GetRequiredService<RegistrationEmail>();
+        await registration.ResendAsync(db, organization.Id, "it@contoso.example", Actor.Person("u1", "it@contoso.example", Roles.Customer));
+        await registration.ResendAsync(db, organization.Id, "it@contoso.example", Actor.Person("u1", "it@contoso.example", Roles.Customer));
+
+        var queued = await db.OutboxMessages.AsNoTracking().Include(m => m.Attachments).ToListAsync();
+        Assert.Equal(2, queued.Count);
+        Assert.All(queued, message => Assert.Single(message.Attachments));
+    }
+}
