@@ -1,12 +1,24 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
+using Portal.Domain.Discounts;
+using Portal.Domain.Evaluations;
+using Portal.Domain.History;
+using Portal.Domain.Keys;
+using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
 
 namespace Portal.Domain.Data;
 
-/// <summary>Demo catalog and accounts for Development, so every page has something real to show. Never used elsewhere.</summary>
+/// <summary>
+/// Demo data for Development, so every page has something real to show: the catalog, the demo accounts, and
+/// organizations holding 5.x and 6.x licenses, an evaluation with a pending extension request and a pending discount
+/// application of each kind. It is made through the domain services (keys signed, history written), with a clock
+/// set back to when each thing happened. Never used outside Development.
+/// </summary>
 public static class DevelopmentData
 {
     public const string DemoPassword = "Portal-Demo-2026!";
@@ -16,25 +28,36 @@ public static class DevelopmentData
     public const string AdminEmail = "admin@keymetric.example";
     public const string DemoOrganizationName = "Contoso Facilities Ltd";
 
+    private static readonly Actor DemoData = new(null, "Demo data", new HashSet<string> { Roles.Admin, Roles.Sales, Roles.Support });
+
     /// <summary>Adds what is missing; returns whether anything was added.</summary>
-    public static async Task<bool> SeedAsync(PortalDbContext db, UserManager<PortalUser> users, TimeProvider clock)
+    public static async Task<bool> SeedAsync(IServiceProvider services)
     {
+        var db = services.GetRequiredService<PortalDbContext>();
+        var users = services.GetRequiredService<UserManager<PortalUser>>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var added = false;
+
+        var contoso = await db.Organizations.SingleOrDefaultAsync(o => o.Name == DemoOrganizationName);
+        if (contoso is null)
+        {
+            contoso = Organization.Register(DemoOrganizationName, OrganizationKind.Commercial, "GB", CustomerEmail, now.AddDays(-800));
+            db.Organizations.Add(contoso);
+            await db.SaveChangesAsync();
+            added = true;
+        }
+
         if (!await db.Products.AnyAsync())
         {
-            db.Products.Add(OfficeStatus());
-            await db.SaveChangesAsync();
+            await SeedLicensingWorldAsync(services, contoso, now);
             added = true;
         }
 
         if (await users.FindByEmailAsync(CustomerEmail) is null)
         {
-            var organization = Organization.Register(DemoOrganizationName, OrganizationKind.Commercial, "GB", CustomerEmail, clock.GetUtcNow());
-            db.Organizations.Add(organization);
-            await CreateUserAsync(users, CustomerEmail, Roles.Customer, organization);
+            await CreateUserAsync(users, CustomerEmail, Roles.Customer, contoso);
             added = true;
         }
-
         foreach (var (email, role) in new[] { (SalesEmail, Roles.Sales), (SupportEmail, Roles.Support), (AdminEmail, Roles.Admin) })
         {
             if (await users.FindByEmailAsync(email) is not null)
@@ -42,14 +65,15 @@ public static class DevelopmentData
             await CreateUserAsync(users, email, role, organization: null);
             added = true;
         }
-
         return added;
     }
 
     /// <summary>OfficeStatus 6.1 with its seven seat packs; prices in US cents.</summary>
-    public static Product OfficeStatus()
+    public static Product OfficeStatus() => OfficeStatusAt(6, 1);
+
+    private static Product OfficeStatusAt(int major, int minor)
     {
-        var product = Product.Create("officestatus", "OfficeStatus", currentMajor: 6, currentMinor: 1, currency: "USD");
+        var product = Product.Create("officestatus", "OfficeStatus", major, minor, currency: "USD");
         foreach (var (seats, price) in new (int, long)[]
                  {
                      (1, 4_900), (5, 22_500), (10, 42_000), (25, 97_500), (50, 180_000), (100, 330_000), (250, 750_000),
@@ -58,6 +82,52 @@ public static class DevelopmentData
             product.AddPack(seats, price);
         }
         return product;
+    }
+
+    /// <summary>OfficeStatus was at 5.4 when Contoso and Northwind first bought; 6.1 is current.</summary>
+    private static async Task SeedLicensingWorldAsync(IServiceProvider services, Organization contoso, DateTimeOffset now)
+    {
+        var clock = new SeedClock(now.AddDays(-700));
+        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var audit = new AuditLog(clock);
+        var licensing = new LicensingService(services.GetRequiredService<ILicenseKeySigner>(), audit, clock);
+        var evaluations = new EvaluationService(factory, services.GetRequiredService<ILicenseKeySigner>(), audit,
+            services.GetRequiredService<IOptions<EvaluationOptions>>(), clock);
+        var discounts = new DiscountService(factory, audit, services.GetRequiredService<IOptions<DiscountOptions>>(), clock);
+
+        await using var db = await factory.CreateDbContextAsync();
+        var product = OfficeStatusAt(5, 4);
+        var northwind = Organization.Register("Northwind Traders", OrganizationKind.Commercial, "DE", "licensing@northwind.example", clock.GetUtcNow());
+        var fabrikam = Organization.Register("Fabrikam Foundation", OrganizationKind.Nonprofit, "NL", "office@fabrikam.example", now.AddDays(-40));
+        var woodgrove = Organization.Register("Woodgrove School District", OrganizationKind.Educational, "US", "it@woodgrove.example", now.AddDays(-30));
+        var springfield = Organization.Register("City of Springfield", OrganizationKind.Governmental, "US", "procurement@springfield.example", now.AddDays(-20));
+        db.AddRange(product, northwind, fabrikam, woodgrove, springfield);
+        db.Attach(contoso);
+
+        // 5.x purchases, two years ago.
+        licensing.IssuePurchased(db, contoso, product, 10, Guid.NewGuid(), DemoData);
+        licensing.IssuePurchased(db, northwind, product, 50, Guid.NewGuid(), DemoData);
+        await db.SaveChangesAsync();
+
+        // 6.1 ships; Contoso buys 6.x seats some months ago.
+        clock.Now = now.AddDays(-300);
+        product.Release(6, 1);
+        audit.Record(db, DemoData, "catalog.changed", nameof(Product), product.Id, null, "OfficeStatus 6.1 released (was 5.4).", visibleToCustomer: false);
+        clock.Now = now.AddDays(-120);
+        var order = Guid.NewGuid();
+        licensing.IssuePurchased(db, contoso, product, 25, order, DemoData);
+        licensing.IssuePurchased(db, contoso, product, 10, order, DemoData);
+        await db.SaveChangesAsync();
+
+        // Fabrikam evaluates 6.x and asks for more time; every kind of discount waits for sales.
+        clock.Now = now.AddDays(-25);
+        var evaluation = await evaluations.StartAsync(fabrikam.Id, product.Id, DemoData);
+        clock.Now = now.AddDays(-2);
+        await evaluations.RequestExtensionAsync(fabrikam.Id, evaluation.Id, 21, "Our board decides on the purchase at the end of next month.", DemoData);
+        await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Nonprofit, "Registered charity in the Netherlands, RSIN 8123.45.678.", [], DemoData);
+        await discounts.SubmitAsync(woodgrove.Id, DiscountKind.Educational, "Public school district serving 14 schools; accreditation letter available on request.", [], DemoData);
+        await discounts.SubmitAsync(springfield.Id, DiscountKind.Governmental, "Municipal government; purchase order to follow from the procurement office.", [], DemoData);
+        await discounts.SubmitAsync(northwind.Id, DiscountKind.CrossGrade, "Moving 50 users from a competing presence system; current licence invoice attached on request.", [], DemoData);
     }
 
     private static async Task CreateUserAsync(UserManager<PortalUser> users, string email, string role, Organization? organization)
@@ -73,5 +143,12 @@ public static class DevelopmentData
     {
         if (!result.Succeeded)
             throw new InvalidOperationException($"Could not create demo account {email}: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+    }
+
+    private sealed class SeedClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -48,6 +48,7 @@ public sealed class DomainFixture : IAsyncDisposable
         services.AddOptions<EvaluationOptions>().Configure(options => evaluations?.Invoke(options));
         services.AddOptions<DiscountOptions>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<CatalogService>();
         services.AddSingleton<LicensingService>();
         services.AddSingleton<EvaluationService>();
         services.AddSingleton<DiscountService>();

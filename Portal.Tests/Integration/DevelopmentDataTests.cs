@@ -3,6 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
+using Portal.Domain.Discounts;
+using Portal.Domain.Evaluations;
+using Portal.Domain.History;
+using Portal.Domain.Licensing;
 
 namespace Portal.Tests.Integration;
 
@@ -35,7 +39,32 @@ public sealed class DevelopmentDataTests
             Assert.True(user.EmailConfirmed);
             Assert.Equal(role == Roles.Customer, user.OrganizationId is not null);
         }
-        Assert.Equal(DevelopmentData.DemoOrganizationName, (await db.Organizations.SingleAsync()).Name);
+        var contoso = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
+        Assert.Equal(contoso.Id, (await users.FindByEmailAsync(DevelopmentData.CustomerEmail))!.OrganizationId);
+    }
+
+    [Fact]
+    public async Task Development_demo_world_has_5x_and_6x_licenses_an_evaluation_and_a_pending_request_of_each_kind()
+    {
+        await using var app = new PortalAppFactory();
+        app.CreateClient().Dispose();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+
+        var contoso = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
+        var product = await db.Products.SingleAsync();
+        Assert.Equal(10, await LicensingService.SeatCapacityAsync(db, contoso.Id, product.Id, 5));
+        Assert.Equal(35, await LicensingService.SeatCapacityAsync(db, contoso.Id, product.Id, 6));
+        Assert.All(await db.Licenses.ToListAsync(), license => Assert.StartsWith("ey", license.Key));
+        Assert.NotNull(await LicensingService.SupportEndsOnAsync(db, contoso.Id));
+
+        var evaluation = await db.Evaluations.Include(e => e.Requests).SingleAsync();
+        Assert.Equal(ExtensionStatus.Pending, evaluation.Requests.Single().Status);
+        Assert.Equal(
+            Enum.GetValues<DiscountKind>().Order(),
+            (await db.DiscountApplications.Where(a => a.Status == DiscountStatus.Pending).Select(a => a.Kind).ToListAsync()).Order());
+        var history = await AuditLog.LicenseHistoryAsync(db, contoso.Id, 1, 20);
+        Assert.Equal(3, history.Entries.Count(e => e.Action == "license.issued"));
     }
 
     [Fact]
@@ -46,12 +75,14 @@ public sealed class DevelopmentDataTests
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
 
-        var addedAgain = await DevelopmentData.SeedAsync(
-            db, scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>(), TimeProvider.System);
+        var licenses = await db.Licenses.CountAsync();
+
+        var addedAgain = await DevelopmentData.SeedAsync(scope.ServiceProvider);
 
         Assert.False(addedAgain);
         Assert.Equal(4, await db.Users.CountAsync());
         Assert.Equal(1, await db.Products.CountAsync());
+        Assert.Equal(licenses, await db.Licenses.CountAsync());
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 
 namespace Portal.Data;
@@ -35,8 +33,7 @@ public static class DataHosting
 
         if (app.Environment.IsDevelopment())
         {
-            var seeded = await DevelopmentData.SeedAsync(
-                db, services.GetRequiredService<UserManager<PortalUser>>(), services.GetRequiredService<TimeProvider>());
+            var seeded = await DevelopmentData.SeedAsync(services);
             if (seeded)
                 app.Logger.LogInformation("Development demo data added; the README lists the demo sign-ins");
         }

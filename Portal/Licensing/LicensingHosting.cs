@@ -1,3 +1,4 @@
+using Portal.Domain.Catalog;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
@@ -24,6 +25,7 @@ public static class LicensingHosting
             .ValidateOnStart();
 
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<CatalogService>();
         builder.Services.AddSingleton<LicensingService>();
         builder.Services.AddSingleton<EvaluationService>();
         builder.Services.AddSingleton<DiscountService>();
