@@ -8,8 +8,10 @@ using Portal.Domain.Catalog;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
+using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
+using Portal.Domain.Outbox;
 
 namespace Portal.Domain.Data;
 
@@ -30,12 +32,9 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<License> Licenses => Set<License>();
     public DbSet<Evaluation> Evaluations => Set<Evaluation>();
     public DbSet<DiscountApplication> DiscountApplications => Set<DiscountApplication>();
-    // Licensing sets
-    // Keys sets
-    public DbSet<Portal.Domain.Keys.SigningKey> SigningKeys => Set<Portal.Domain.Keys.SigningKey>();
-    // Outbox sets
-    public DbSet<Portal.Domain.Outbox.OutboxMessage> OutboxMessages => Set<Portal.Domain.Outbox.OutboxMessage>();
-    public DbSet<Portal.Domain.Outbox.OutboxAttachment> OutboxAttachments => Set<Portal.Domain.Outbox.OutboxAttachment>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<OutboxAttachment> OutboxAttachments => Set<OutboxAttachment>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Accounts;
 using Portal.Domain.Data;
+using Portal.Domain.History;
 
 namespace Portal.Domain.Keys;
 
@@ -74,8 +76,9 @@ public sealed class SigningKeyStore
     /// Makes a new active key and retires the current one, which stays published so that the keys it signed keep
     /// verifying. Database mode only; returns the new key id.
     /// </summary>
-    public async Task<string> RotateAsync(CancellationToken cancellationToken = default)
+    public async Task<string> RotateAsync(Actor actor, CancellationToken cancellationToken = default)
     {
+        actor.Require("rotate license signing keys", Roles.Admin);
         if (_databases is null)
             throw new DomainException(
                 $"License signing keys come from configuration here. To rotate, configure a new {LicenseKeyOptions.SectionName}:" +
@@ -92,6 +95,7 @@ public sealed class SigningKeyStore
                 active.Retire(now);
             var (row, key) = NewKey(now);
             db.SigningKeys.Add(row);
+            RecordNewKey(db, row, actor, "rotated in");
             await db.SaveChangesAsync(cancellationToken);
 
             var rows = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
@@ -103,6 +107,10 @@ public sealed class SigningKeyStore
             _loading.Release();
         }
     }
+
+    private void RecordNewKey(PortalDbContext db, SigningKey key, Actor actor, string how) =>
+        new AuditLog(_clock).Record(db, actor, "signing-key.created", nameof(SigningKey), key.Id, organizationId: null,
+            $"License signing key {key.Id} {how}.", visibleToCustomer: false);
 
     /// <summary>Forgets the cached keys so the next use reads them again (database mode: keys rotated by another instance).</summary>
     public void Reload()
@@ -125,6 +133,7 @@ public sealed class SigningKeyStore
             {
                 var (created, key) = NewKey(_clock.GetUtcNow());
                 db.SigningKeys.Add(created);
+                RecordNewKey(db, created, Actor.System, "created on first use");
                 db.SaveChanges();
                 rows.Add(created);
                 signing = new LicenseSigningKey(created.Id, key);
@@ -151,6 +160,7 @@ public sealed class SigningKeyStore
             {
                 var (created, key) = NewKey(_clock.GetUtcNow());
                 db.SigningKeys.Add(created);
+                RecordNewKey(db, created, Actor.System, "created on first use");
                 await db.SaveChangesAsync(cancellationToken);
                 rows.Add(created);
                 signing = new LicenseSigningKey(created.Id, key);

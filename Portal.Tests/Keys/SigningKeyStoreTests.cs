@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Domain;
 using Portal.Domain.Keys;
+using Portal.Tests.Builders;
 
 namespace Portal.Tests.Keys;
 
@@ -74,7 +75,7 @@ public sealed class SigningKeyStoreTests
         var signedBefore = signer.Sign(Claims);
 
         clock.Advance(TimeSpan.FromDays(400));
-        var newKid = await store.RotateAsync();
+        var newKid = await store.RotateAsync(DomainFixture.Admin);
         var signedAfter = signer.Sign(Claims);
 
         Assert.NotEqual(oldKid, newKid);
@@ -94,6 +95,9 @@ public sealed class SigningKeyStoreTests
         await using var db = database.CreateContext();
         var old = await db.SigningKeys.SingleAsync(k => k.Id == oldKid);
         Assert.Equal((SigningKeyStatus.Retired, clock.GetUtcNow()), (old.Status, old.RetiredAt));
+        Assert.Equal(
+            [$"License signing key {oldKid} created on first use.", $"License signing key {newKid} rotated in."],
+            await db.AuditEvents.Where(e => e.Action == "signing-key.created").OrderBy(e => e.Id).Select(e => e.Summary).ToListAsync());
     }
 
     [Fact]
@@ -111,7 +115,7 @@ public sealed class SigningKeyStoreTests
         var verifier = new LicenseKeyVerifier(LicenseKeyJwks.Write(published));
         Assert.True(verifier.Verify(signedWithOld).IsValid);
         Assert.True(verifier.Verify(TestSigningKeys.Signer(store).Sign(Claims)).IsValid);
-        await Assert.ThrowsAsync<DomainException>(() => store.RotateAsync());
+        await Assert.ThrowsAsync<DomainException>(() => store.RotateAsync(DomainFixture.Admin));
     }
 
     [Fact]
