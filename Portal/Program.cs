@@ -5,12 +5,14 @@ using Portal.Email;
 using Portal.Endpoints;
 using Portal.Keys;
 using Portal.Licensing;
+using Portal.Payments;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();
 builder.AddPortalKeys();
 builder.AddPortalLicensing();
+builder.AddPortalPayments();
 builder.AddPortalIdentity();
 builder.AddPortalEmail();
 builder.AddPortalUi();

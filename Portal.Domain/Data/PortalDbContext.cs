@@ -10,6 +10,7 @@ using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
 
@@ -32,6 +33,8 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<License> Licenses => Set<License>();
     public DbSet<Evaluation> Evaluations => Set<Evaluation>();
     public DbSet<DiscountApplication> DiscountApplications => Set<DiscountApplication>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<ProcessedPaymentEvent> ProcessedPaymentEvents => Set<ProcessedPaymentEvent>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<OutboxAttachment> OutboxAttachments => Set<OutboxAttachment>();

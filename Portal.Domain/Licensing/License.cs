@@ -114,6 +114,16 @@ public sealed class License
         StatusChangedAt = now;
     }
 
+    /// <summary>An upgrade that was refunded or disputed gives the customer the license they upgraded from back.</summary>
+    internal void Reinstate(DateTimeOffset now)
+    {
+        if (Status != LicenseStatus.Upgraded)
+            throw new DomainException("Only an upgraded license can be reinstated.");
+        Status = LicenseStatus.Active;
+        ReplacedById = null;
+        StatusChangedAt = now;
+    }
+
     internal void AttachKey(string key)
     {
         if (Key.Length > 0)

@@ -71,6 +71,13 @@ public sealed class LicensingService(ILicenseKeySigner signer, AuditLog audit, T
             $"License for {license.Seats} {Users(license.Seats)} (version {license.Major}) revoked: {license.RevocationReason}");
     }
 
+    public void Reinstate(PortalDbContext db, License license, string reason, Actor actor)
+    {
+        license.Reinstate(clock.GetUtcNow());
+        audit.Record(db, actor, "license.reinstated", nameof(License), license.Id, license.OrganizationId,
+            $"Version {license.Major} license for {license.Seats} {Users(license.Seats)} is active again: {reason}.");
+    }
+
     /// <summary>R2: the seats of all active licenses of one product and major add up; other majors never do.</summary>
     public static Task<int> SeatCapacityAsync(
         PortalDbContext db, Guid organizationId, Guid productId, int major, CancellationToken cancellationToken = default) =>

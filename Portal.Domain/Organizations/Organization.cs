@@ -26,6 +26,16 @@ public sealed class Organization
     public string? StripeCustomerId { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The payment provider's customer record for this organization, created once and reused for every checkout.</summary>
+    public void UseStripeCustomer(string customerId)
+    {
+        if (string.IsNullOrWhiteSpace(customerId))
+            throw new DomainException("A Stripe customer id is required.");
+        if (StripeCustomerId is not null && StripeCustomerId != customerId)
+            throw new DomainException("This organization already has a Stripe customer.");
+        StripeCustomerId = customerId;
+    }
+
     public static Organization Register(string name, OrganizationKind kind, string countryCode, string billingEmail, DateTimeOffset now)
     {
         var trimmedName = name?.Trim() ?? "";

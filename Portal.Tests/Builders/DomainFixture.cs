@@ -9,7 +9,9 @@ using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
+using Portal.Domain.Outbox;
 using Portal.Domain.Pricing;
 using Portal.Tests.Fakes;
 
@@ -53,6 +55,12 @@ public sealed class DomainFixture : IAsyncDisposable
         services.AddSingleton<EvaluationService>();
         services.AddSingleton<DiscountService>();
         services.AddSingleton<PricingService>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<EmailOutbox>();
+        services.AddSingleton<RegistrationEmail>();
+        services.AddSingleton<OrderService>();
+        services.AddSingleton<FulfilmentService>();
+        services.AddSingleton<PaymentEventService>();
         fixture._services = services.BuildServiceProvider();
 
         await using var db = fixture.Db();

@@ -1,0 +1,161 @@
+using Portal.Domain.Pricing;
+
+namespace Portal.Domain.Ordering;
+
+public enum OrderStatus
+{
+    /// <summary>Placed; the customer is at (or on the way to) Stripe Checkout.</summary>
+    Pending,
+
+    /// <summary>Paid and its licenses issued.</summary>
+    Fulfilled,
+
+    /// <summary>The checkout session expired unpaid.</summary>
+    Expired,
+
+    /// <summary>A delayed payment (e.g. bank debit) failed.</summary>
+    Failed,
+
+    /// <summary>Refunded in Stripe; its licenses are revoked (R10).</summary>
+    Refunded,
+
+    /// <summary>Stripe reported a payment that does not match the order; nothing was issued and staff must look.</summary>
+    NeedsReview,
+}
+
+/// <summary>A cart priced and frozen (R12): what the customer pays is exactly these lines, whatever prices do later.</summary>
+public sealed class Order
+{
+    /// <summary>Stripe's smallest charge is about half a unit of most currencies.</summary>
+    public const long MinimumTotal = 50;
+
+    private readonly List<OrderLine> _lines = [];
+
+    private Order(Guid id, Guid organizationId, Guid productId, string placedByUserId, string placedByEmail, string currency,
+        long subtotal, long discountTotal, long total, Guid? discountApplicationId, string? discountDescription, DateTimeOffset placedAt)
+    {
+        Id = id;
+        OrganizationId = organizationId;
+        ProductId = productId;
+        PlacedByUserId = placedByUserId;
+        PlacedByEmail = placedByEmail;
+        Currency = currency;
+        Subtotal = subtotal;
+        DiscountTotal = discountTotal;
+        Total = total;
+        DiscountApplicationId = discountApplicationId;
+        DiscountDescription = discountDescription;
+        PlacedAt = placedAt;
+        Status = OrderStatus.Pending;
+        Version = Guid.NewGuid();
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrganizationId { get; private set; }
+    public Guid ProductId { get; private set; }
+    public string PlacedByUserId { get; private set; }
+    public string PlacedByEmail { get; private set; }
+    public string Currency { get; private set; }
+    public long Subtotal { get; private set; }
+    public long DiscountTotal { get; private set; }
+    public long Total { get; private set; }
+    public Guid? DiscountApplicationId { get; private set; }
+    public string? DiscountDescription { get; private set; }
+    public DateTimeOffset PlacedAt { get; private set; }
+    public OrderStatus Status { get; private set; }
+    public DateTimeOffset? StatusChangedAt { get; private set; }
+
+    /// <summary>Why the order needs review, was refunded or disputed — shown to staff and in history.</summary>
+    public string? StatusReason { get; private set; }
+
+    public string? CheckoutSessionId { get; private set; }
+    public string? PaymentIntentId { get; private set; }
+    public string? ReceiptUrl { get; private set; }
+
+    /// <summary>A dispute was opened in Stripe; staff see the order flagged.</summary>
+    public bool Disputed { get; private set; }
+
+    public IReadOnlyList<OrderLine> Lines => _lines;
+
+    /// <summary>Concurrency token: fulfilment and payment events change an order exactly once.</summary>
+    public Guid Version { get; private set; }
+
+    internal static Order FromQuote(Quote quote, string placedByUserId, string placedByEmail, DateTimeOffset now)
+    {
+        if (quote.Total < MinimumTotal)
+            throw new DomainException($"An order must come to at least {new Money(MinimumTotal, quote.Currency)}.");
+        var order = new Order(Guid.CreateVersion7(now), quote.OrganizationId, quote.ProductId, placedByUserId, placedByEmail,
+            quote.Currency, quote.Subtotal, quote.DiscountTotal, quote.Total, quote.Discount?.ApplicationId, quote.Discount?.Reason, now);
+        order._lines.AddRange(quote.Lines.Select(line => new OrderLine(order.Id, line)));
+        return order;
+    }
+
+    internal void AttachCheckoutSession(string sessionId)
+    {
+        EnsureStatus(OrderStatus.Pending, "start a payment for");
+        CheckoutSessionId = sessionId;
+        Touch();
+    }
+
+    /// <summary>Stripe confirmed a payment; true when it matches the order to the cent and currency.</summary>
+    internal bool Matches(long amountPaid, string currency) =>
+        amountPaid == Total && string.Equals(currency, Currency, StringComparison.OrdinalIgnoreCase);
+
+    internal void MarkFulfilled(string? paymentIntentId, string? receiptUrl, DateTimeOffset now)
+    {
+        EnsureStatus(OrderStatus.Pending, "fulfil");
+        PaymentIntentId = paymentIntentId ?? PaymentIntentId;
+        ReceiptUrl = receiptUrl ?? ReceiptUrl;
+        Change(OrderStatus.Fulfilled, reason: null, now);
+    }
+
+    internal void MarkNeedsReview(string reason, string? paymentIntentId, DateTimeOffset now)
+    {
+        EnsureStatus(OrderStatus.Pending, "review");
+        PaymentIntentId = paymentIntentId ?? PaymentIntentId;
+        Change(OrderStatus.NeedsReview, reason, now);
+    }
+
+    internal void MarkExpired(DateTimeOffset now)
+    {
+        EnsureStatus(OrderStatus.Pending, "expire");
+        Change(OrderStatus.Expired, "The checkout session expired before payment.", now);
+    }
+
+    internal void MarkPaymentFailed(DateTimeOffset now)
+    {
+        EnsureStatus(OrderStatus.Pending, "fail");
+        Change(OrderStatus.Failed, "The payment failed.", now);
+    }
+
+    internal void MarkRefunded(string reason, DateTimeOffset now)
+    {
+        if (Status == OrderStatus.Refunded)
+            throw new DomainException("This order is already refunded.");
+        Change(OrderStatus.Refunded, reason, now);
+    }
+
+    internal void FlagDispute(string reason, DateTimeOffset now)
+    {
+        Disputed = true;
+        StatusReason = reason;
+        StatusChangedAt = now;
+        Touch();
+    }
+
+    private void EnsureStatus(OrderStatus expected, string action)
+    {
+        if (Status != expected)
+            throw new DomainException($"Cannot {action} an order that is {Status}.");
+    }
+
+    private void Change(OrderStatus status, string? reason, DateTimeOffset now)
+    {
+        Status = status;
+        StatusReason = reason;
+        StatusChangedAt = now;
+        Touch();
+    }
+
+    private void Touch() => Version = Guid.NewGuid();
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain.Catalog;
+using Portal.Domain.Organizations;
+
+namespace Portal.Domain.Ordering;
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    public void Configure(EntityTypeBuilder<Order> order)
+    {
+        order.HasKey(o => o.Id);
+        order.HasOne<Organization>().WithMany().HasForeignKey(o => o.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        order.HasOne<Product>().WithMany().HasForeignKey(o => o.ProductId).OnDelete(DeleteBehavior.Restrict);
+        order.Property(o => o.PlacedByUserId).HasMaxLength(450);
+        order.Property(o => o.PlacedByEmail).HasMaxLength(256);
+        order.Property(o => o.Currency).HasMaxLength(3).IsFixedLength();
+        order.Property(o => o.DiscountDescription).HasMaxLength(300);
+        order.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);
+        order.Property(o => o.StatusReason).HasMaxLength(500);
+        order.Property(o => o.CheckoutSessionId).HasMaxLength(255);
+        order.Property(o => o.PaymentIntentId).HasMaxLength(255);
+        order.Property(o => o.ReceiptUrl).HasMaxLength(1000);
+        order.Property(o => o.Version).IsConcurrencyToken();
+        order.HasIndex(o => new { o.OrganizationId, o.PlacedAt });
+        order.HasIndex(o => o.CheckoutSessionId);
+        order.HasIndex(o => o.PaymentIntentId);
+        order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
+        order.Navigation(o => o.Lines).HasField("_lines").UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLine>
+{
+    public void Configure(EntityTypeBuilder<OrderLine> line)
+    {
+        line.HasKey(l => l.Id);
+        line.Property(l => l.Kind).HasConversion<string>().HasMaxLength(20);
+        line.Property(l => l.Description).HasMaxLength(300);
+    }
+}
+
+internal sealed class ProcessedPaymentEventConfiguration : IEntityTypeConfiguration<ProcessedPaymentEvent>
+{
+    public void Configure(EntityTypeBuilder<ProcessedPaymentEvent> processed)
+    {
+        processed.HasKey(e => e.Id);
+        processed.Property(e => e.Id).HasMaxLength(255);
+        processed.Property(e => e.Type).HasMaxLength(100);
+    }
+}

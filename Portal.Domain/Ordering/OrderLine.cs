@@ -1,0 +1,41 @@
+using Portal.Domain.Pricing;
+
+namespace Portal.Domain.Ordering;
+
+/// <summary>One frozen quote line: new seats of one pack size, or the upgrade of one license.</summary>
+public sealed class OrderLine
+{
+    internal OrderLine(Guid orderId, QuoteLine line)
+    {
+        Id = Guid.CreateVersion7();
+        OrderId = orderId;
+        Kind = line.Kind;
+        Description = line.Description;
+        PackId = line.PackId;
+        UpgradedLicenseId = line.UpgradedLicenseId;
+        Seats = line.Seats;
+        Quantity = line.Quantity;
+        UnitListPrice = line.UnitListPrice;
+        UnitDiscount = line.UnitDiscount;
+        UnitPrice = line.UnitPrice;
+        Total = line.Total;
+    }
+
+    private OrderLine()
+    {
+        Description = "";
+    }
+
+    public Guid Id { get; private set; }
+    public Guid OrderId { get; private set; }
+    public QuoteLineKind Kind { get; private set; }
+    public string Description { get; private set; }
+    public Guid? PackId { get; private set; }
+    public Guid? UpgradedLicenseId { get; private set; }
+    public int Seats { get; private set; }
+    public int Quantity { get; private set; }
+    public long UnitListPrice { get; private set; }
+    public long UnitDiscount { get; private set; }
+    public long UnitPrice { get; private set; }
+    public long Total { get; private set; }
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+using Portal.Domain.History;
+using Portal.Domain.Pricing;
+
+namespace Portal.Domain.Ordering;
+
+/// <summary>Turns a cart into a frozen order (R12) and keeps track of its checkout session.</summary>
+public sealed class OrderService(IDbContextFactory<PortalDbContext> dbFactory, PricingService pricing, AuditLog audit, TimeProvider clock)
+{
+    public async Task<Order> PlaceAsync(Guid organizationId, Actor actor, string purchaserEmail, Cart cart, CancellationToken cancellationToken = default)
+    {
+        if (actor.UserId is null)
+            throw new DomainException("Sign in to place an order.");
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var quote = await pricing.QuoteAsync(db, organizationId, cart, cancellationToken);
+        var order = Order.FromQuote(quote, actor.UserId, purchaserEmail, clock.GetUtcNow());
+        db.Orders.Add(order);
+        audit.Record(db, actor, "order.placed", nameof(Order), order.Id, organizationId,
+            $"Order placed for {new Money(order.Total, order.Currency)}: {string.Join("; ", order.Lines.Select(l => $"{l.Quantity} × {l.Description}"))}.");
+        await db.SaveChangesAsync(cancellationToken);
+        return order;
+    }
+
+    public async Task AttachCheckoutSessionAsync(Guid orderId, string sessionId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken)
+            ?? throw new DomainException("That order does not exist.");
+        if (order.CheckoutSessionId == sessionId)
+            return;
+        order.AttachCheckoutSession(sessionId);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>An order of the given organization, with its lines; null for any other organization's order.</summary>
+    public async Task<Order?> FindAsync(Guid organizationId, Guid orderId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Orders.AsNoTracking().Include(o => o.Lines)
+            .SingleOrDefaultAsync(o => o.Id == orderId && o.OrganizationId == organizationId, cancellationToken);
+    }
+}

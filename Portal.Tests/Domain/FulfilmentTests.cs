@@ -1,0 +1,210 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain;
+using Portal.Domain.Accounts;
+using Portal.Domain.Discounts;
+using Portal.Domain.Licensing;
+using Portal.Domain.Ordering;
+using Portal.Domain.Pricing;
+using Portal.Tests.Builders;
+
+namespace Portal.Tests.Domain;
+
+/// <summary>Orders and fulfilment on a real SQLite database: money becomes licenses exactly once.</summary>
+public sealed class FulfilmentTests : IAsyncLifetime
+{
+    private DomainFixture _fx = null!;
+
+    public async Task InitializeAsync() => _fx = await DomainFixture.CreateAsync();
+
+    public async Task DisposeAsync() => await _fx.DisposeAsync();
+
+    private static Actor Buyer { get; } = Actor.Person("buyer-1", "buyer@contoso.example", Roles.Customer);
+
+    private Task<Order> PlaceAsync(params (int Seats, int Quantity)[] packs) =>
+        _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, Buyer, "buyer@contoso.example",
+            new Cart(_fx.OfficeStatus.Id, [.. packs.Select(p => new CartPack(_fx.Pack(p.Seats).Id, p.Quantity))], []));
+
+    private static PaidCheckout Paid(Order order, long? amount = null, string? currency = null) =>
+        new(order.Id, "cs_test_1", "pi_test_1", amount ?? order.Total, currency ?? order.Currency.ToLowerInvariant());
+
+    private async Task<List<License>> LicensesOfAsync(Order order)
+    {
+        await using var db = _fx.Db();
+        return await db.Licenses.AsNoTracking().Where(l => l.OrderId == order.Id).ToListAsync();
+    }
+
+    [Fact]
+    public async Task An_order_freezes_the_quote_and_fulfilment_issues_one_license_per_pack()
+    {
+        var order = await PlaceAsync((25, 1), (10, 1));
+
+        var outcome = await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+
+        Assert.Equal(FulfilmentOutcome.Fulfilled, outcome);
+        Assert.Equal(97_500 + 42_000, order.Total);
+        Assert.Equal([10, 25], (await LicensesOfAsync(order)).Select(l => l.Seats).Order());
+        Assert.Equal(35, await _fx.CapacityAsync(_fx.Contoso, 6));
+        await using var db = _fx.Db();
+        var stored = await db.Orders.SingleAsync();
+        Assert.Equal((OrderStatus.Fulfilled, "pi_test_1"), (stored.Status, stored.PaymentIntentId));
+        var email = await db.OutboxMessages.Include(m => m.Attachments).SingleAsync();
+        Assert.Equal(2, email.Attachments.Count);
+        Assert.Contains("buyer@contoso.example", email.To);
+    }
+
+    [Fact]
+    public async Task A_later_price_change_does_not_change_a_placed_order()
+    {
+        var order = await PlaceAsync((10, 2));
+        await _fx.Get<Portal.Domain.Catalog.CatalogService>().ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, 1, DomainFixture.Admin);
+
+        Assert.Equal(FulfilmentOutcome.Fulfilled, await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order, amount: 84_000)));
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_deliveries_of_the_same_payment_issue_one_set_of_licenses()
+    {
+        var order = await PlaceAsync((25, 1), (10, 1));
+        var fulfilment = _fx.Get<FulfilmentService>();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => fulfilment.FulfilAsync(Paid(order)))));
+
+        Assert.Equal(1, outcomes.Count(o => o == FulfilmentOutcome.Fulfilled));
+        Assert.All(outcomes.Where(o => o != FulfilmentOutcome.Fulfilled), o => Assert.Equal(FulfilmentOutcome.AlreadyFulfilled, o));
+        Assert.Equal(2, (await LicensesOfAsync(order)).Count);
+        await using var db = _fx.Db();
+        Assert.Equal(1, await db.OutboxMessages.CountAsync());
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.Action == "order.fulfilled"));
+    }
+
+    [Theory]
+    [InlineData(139_499, "usd")]
+    [InlineData(139_500, "eur")]
+    public async Task A_payment_that_does_not_match_the_order_needs_review_and_issues_nothing(long amount, string currency)
+    {
+        var order = await PlaceAsync((25, 1), (10, 1));
+
+        var outcome = await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order, amount, currency));
+
+        Assert.Equal(FulfilmentOutcome.NeedsReview, outcome);
+        Assert.Empty(await LicensesOfAsync(order));
+        await using var db = _fx.Db();
+        var stored = await db.Orders.SingleAsync();
+        Assert.Equal(OrderStatus.NeedsReview, stored.Status);
+        Assert.Contains("the order total is USD 1,395.00", stored.StatusReason);
+        Assert.Equal(0, await db.OutboxMessages.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_payment_for_another_checkout_session_needs_review()
+    {
+        var order = await PlaceAsync((5, 1));
+        await _fx.Get<OrderService>().AttachCheckoutSessionAsync(order.Id, "cs_real");
+
+        var outcome = await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order) with { CheckoutSessionId = "cs_other" });
+
+        Assert.Equal(FulfilmentOutcome.NeedsReview, outcome);
+    }
+
+    [Fact]
+    public async Task An_expired_order_is_not_fulfilled_by_a_late_payment()
+    {
+        var order = await PlaceAsync((5, 1));
+        Assert.True(await _fx.Get<PaymentEventService>().ExpireAsync(order.Id));
+
+        var outcome = await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+
+        Assert.Equal(FulfilmentOutcome.NotPayable, outcome);
+        Assert.Empty(await LicensesOfAsync(order));
+    }
+
+    [Fact]
+    public async Task R10_a_full_refund_revokes_the_orders_licenses_and_history_says_why()
+    {
+        var order = await PlaceAsync((25, 1), (10, 1));
+        await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+
+        Assert.True(await _fx.Get<PaymentEventService>().RefundedAsync("pi_test_1", fullyRefunded: true));
+        Assert.False(await _fx.Get<PaymentEventService>().RefundedAsync("pi_test_1", fullyRefunded: true));
+
+        Assert.All(await LicensesOfAsync(order), l => Assert.Equal(LicenseStatus.Revoked, l.Status));
+        Assert.Equal(0, await _fx.CapacityAsync(_fx.Contoso, 6));
+        await using var db = _fx.Db();
+        Assert.Equal(OrderStatus.Refunded, (await db.Orders.SingleAsync()).Status);
+        var history = await Portal.Domain.History.AuditLog.LicenseHistoryAsync(db, _fx.Contoso.Id, 1, 10);
+        Assert.Contains(history.Entries, e => e.Summary.Contains("the payment was refunded"));
+    }
+
+    [Fact]
+    public async Task R10_a_refunded_upgrade_gives_the_old_license_back()
+    {
+        var old = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, 10));
+        await _fx.ReleaseAsync(7, 0);
+        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, Buyer, "buyer@contoso.example",
+            new Cart(_fx.OfficeStatus.Id, [], [old.Id]));
+        await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+        Assert.Equal(10, await _fx.CapacityAsync(_fx.Contoso, 7));
+
+        await _fx.Get<PaymentEventService>().RefundedAsync("pi_test_1", fullyRefunded: true);
+
+        Assert.Equal(0, await _fx.CapacityAsync(_fx.Contoso, 7));
+        Assert.Equal(10, await _fx.CapacityAsync(_fx.Contoso, 6));
+    }
+
+    [Fact]
+    public async Task R10_a_dispute_flags_the_order_and_revokes_its_licenses_once()
+    {
+        var order = await PlaceAsync((5, 1));
+        await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+
+        Assert.True(await _fx.Get<PaymentEventService>().DisputedAsync("pi_test_1", "fraudulent"));
+        Assert.False(await _fx.Get<PaymentEventService>().DisputedAsync("pi_test_1", "fraudulent"));
+
+        await using var db = _fx.Db();
+        var stored = await db.Orders.SingleAsync();
+        Assert.True(stored.Disputed);
+        Assert.Contains("fraudulent", stored.StatusReason);
+        Assert.All(await LicensesOfAsync(order), l => Assert.Equal(LicenseStatus.Revoked, l.Status));
+    }
+
+    [Fact]
+    public async Task A_cross_grade_discount_is_priced_into_the_order_and_used_up_by_its_fulfilment()
+    {
+        var discounts = _fx.Get<DiscountService>();
+        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "From a competitor", [], DomainFixture.Customer);
+        await discounts.ApproveAsync(application.Id, 25, null, null, DomainFixture.Sales);
+        var order = await PlaceAsync((10, 1));
+
+        await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+
+        Assert.Equal(42_000 - 10_500, order.Total);
+        Assert.Contains("25 % discount", order.Lines.Single().Description);
+        await using var db = _fx.Db();
+        var used = await db.DiscountApplications.SingleAsync();
+        Assert.Equal((DiscountStatus.Consumed, order.Id), (used.Status, used.ConsumedByOrderId));
+    }
+
+    [Fact]
+    public async Task Each_payment_event_is_recorded_once()
+    {
+        var events = _fx.Get<PaymentEventService>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => events.TryRecordEventAsync("evt_1", "checkout.session.completed"))));
+        await events.ForgetEventAsync("evt_1");
+
+        Assert.Equal(1, results.Count(recorded => recorded));
+        Assert.True(await events.TryRecordEventAsync("evt_1", "checkout.session.completed"));
+    }
+
+    [Fact]
+    public async Task An_order_below_the_minimum_charge_is_refused()
+    {
+        var discounts = _fx.Get<DiscountService>();
+        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity", [], DomainFixture.Customer);
+        await discounts.ApproveAsync(application.Id, 100, null, null, DomainFixture.Sales);
+
+        var error = await Assert.ThrowsAsync<DomainException>(() => PlaceAsync((1, 1)));
+
+        Assert.Contains("at least USD 0.50", error.Message);
+    }
+}
