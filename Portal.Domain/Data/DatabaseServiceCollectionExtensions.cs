@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,10 @@ public static class DatabaseServiceCollectionExtensions
         }
 
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+
+        // EF caches one model per context type for the whole process, and Identity builds its part from these options:
+        // every service provider with the database must ask for the same schema (see IdentitySchema).
+        services.Configure<IdentityOptions>(IdentitySchema.Configure);
         return services;
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Portal.Domain.Data;
 using Portal.Tests.Builders;
@@ -54,6 +56,19 @@ public sealed class MigrationsTests
 
         Assert.Equal(0, await db.UserPasskeys.CountAsync());
         Assert.Equal(["Admin", "Customer", "Sales", "Support"], await db.Roles.Select(r => r.Name!).OrderBy(n => n).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.SqlServer)]
+    public void Every_database_registration_asks_for_the_same_identity_schema(DatabaseProvider provider)
+    {
+        // EF caches one model per context type per process: a provider without these options would poison it.
+        using var services = new ServiceCollection()
+            .AddPortalDatabase(new DatabaseSettings { Provider = provider, ConnectionString = "Data Source=unused.db" }, Path.GetTempPath())
+            .BuildServiceProvider();
+
+        Assert.Equal(IdentitySchema.Version, services.GetRequiredService<IOptions<Microsoft.AspNetCore.Identity.IdentityOptions>>().Value.Stores.SchemaVersion);
     }
 
     [Fact]
