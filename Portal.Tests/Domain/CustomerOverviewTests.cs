@@ -1,0 +1,38 @@
+using Portal.Domain.Evaluations;
+using Portal.Domain.Licensing;
+using Portal.Tests.Builders;
+
+namespace Portal.Tests.Domain;
+
+public sealed class CustomerOverviewTests : IAsyncLifetime
+{
+    private DomainFixture _fx = null!;
+
+    public async Task InitializeAsync() => _fx = await DomainFixture.CreateAsync();
+
+    public async Task DisposeAsync() => await _fx.DisposeAsync();
+
+    [Fact]
+    public async Task The_overview_adds_up_active_seats_per_major_with_support_and_evaluation_and_nothing_of_other_organizations()
+    {
+        await _fx.PurchaseAsync(_fx.Contoso, 10);
+        await _fx.ReleaseAsync(7, 0);
+        await _fx.PurchaseAsync(_fx.Contoso, 25, 5);
+        var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
+        await _fx.PurchaseAsync(fabrikam, 100);
+        var evaluation = await _fx.Get<EvaluationService>().StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        await _fx.Get<EvaluationService>().RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 5, "Pilot", DomainFixture.Customer);
+        _fx.Clock.Advance(TimeSpan.FromDays(10));
+        await using var db = _fx.Db();
+
+        var overview = await CustomerOverview.LoadAsync(db, _fx.Contoso.Id, _fx.Clock.GetUtcNow());
+
+        Assert.Equal(
+            [new SeatHolding("OfficeStatus", 7, true, 30, 2), new SeatHolding("OfficeStatus", 6, false, 10, 1)],
+            overview.Seats);
+        Assert.Equal(DateOnly.FromDateTime(DomainFixture.Start.AddDays(365).UtcDateTime), overview.SupportEndsOn);
+        var summary = Assert.Single(overview.Evaluations);
+        Assert.Equal((7, 20, true), (summary.Major, summary.DaysLeft, summary.ExtensionPending));
+        Assert.Equal(0, overview.PendingDiscountApplications);
+    }
+}
