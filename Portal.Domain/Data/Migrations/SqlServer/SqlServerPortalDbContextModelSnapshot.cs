@@ -602,7 +602,7 @@ namespace Portal.Domain.Data.Migrations.SqlServer
 
                     b.HasIndex("EntityType", "EntityId");
 
-                    b.HasIndex("OrganizationId", "OccurredAt");
+                    b.HasIndex("OrganizationId", "VisibleToCustomer", "Id");
 
                     b.ToTable("AuditEvents");
                 });

@@ -587,7 +587,7 @@ namespace Portal.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("EntityType", "EntityId");
 
-                    b.HasIndex("OrganizationId", "OccurredAt");
+                    b.HasIndex("OrganizationId", "VisibleToCustomer", "Id");
 
                     b.ToTable("AuditEvents");
                 });

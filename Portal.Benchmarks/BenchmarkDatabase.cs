@@ -1,0 +1,48 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Data;
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// A real, migrated SQLite database in a temporary file, as Portal uses it (the embedded default provider with the
+/// Identity schema of the app). Deleted by <see cref="Delete"/>, called from each benchmark's GlobalCleanup.
+/// </summary>
+public sealed class BenchmarkDatabase
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("portal-bench-").FullName;
+    private readonly DbContextOptions<SqlitePortalDbContext> _options;
+
+    private BenchmarkDatabase()
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "portal.db") }.ToString();
+        _options = new DbContextOptionsBuilder<SqlitePortalDbContext>()
+            .UseSqlite(connectionString)
+            .UseIdentitySchema()
+            .Options;
+    }
+
+    public static async Task<BenchmarkDatabase> CreateAsync()
+    {
+        var database = new BenchmarkDatabase();
+        await using var db = database.CreateContext();
+        await db.Database.MigrateAsync();
+        return database;
+    }
+
+    /// <summary>A new context, as the app's context factory makes one per operation.</summary>
+    public PortalDbContext CreateContext() => new SqlitePortalDbContext(_options);
+
+    public void Delete()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finalizing connection; the OS temp cleaner takes it.
+        }
+    }
+}

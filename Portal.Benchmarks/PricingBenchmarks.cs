@@ -1,0 +1,80 @@
+using BenchmarkDotNet.Attributes;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+using Portal.Domain.History;
+using Portal.Domain.Licensing;
+using Portal.Domain.Organizations;
+using Portal.Domain.Pricing;
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// <see cref="PricingService.QuoteAsync"/> as the cart page and the order call it: a new context per quote over a real,
+/// migrated SQLite file holding OfficeStatus 6.1 and an organization with 6.x purchases and two 5.x licenses; the cart
+/// has three packs and upgrades both 5.x licenses. No discount is approved, so the discount lookup finds none.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 3, iterationCount: 8)]
+public class PricingBenchmarks
+{
+    private static readonly Actor Admin = Actor.Person("bench-admin", "Benchmark admin", Roles.Admin);
+
+    private BenchmarkDatabase _database = null!;
+    private PricingService _pricing = null!;
+    private Guid _organizationId;
+    private Cart _cart = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _database = await BenchmarkDatabase.CreateAsync();
+        var clock = TimeProvider.System;
+        var licensing = new LicensingService(BenchmarkKeys.NewSigner(), new AuditLog(clock), clock);
+        _pricing = new PricingService(clock);
+
+        var product = DevelopmentData.OfficeStatus();
+        var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB",
+            "billing@contoso.example", clock.GetUtcNow().AddDays(-800));
+        await using (var db = _database.CreateContext())
+        {
+            db.AddRange(product, organization);
+            var order = Guid.NewGuid();
+            licensing.IssuePurchased(db, organization, product, 25, order, Actor.Stripe);
+            licensing.IssuePurchased(db, organization, product, 10, order, Actor.Stripe);
+            await db.SaveChangesAsync();
+        }
+
+        // Two 5.x licenses to upgrade (granted as complimentary: 6.1 is the product's current major).
+        var upgrades = new List<Guid>();
+        foreach (var seats in new[] { 10, 50 })
+        {
+            await using var db = _database.CreateContext();
+            var license = await licensing.GrantComplimentaryAsync(db, organization.Id, product.Id, major: 5, seats,
+                "Benchmark: a 5.x license to upgrade.", Admin);
+            upgrades.Add(license.Id);
+        }
+
+        _organizationId = organization.Id;
+        _cart = new Cart(product.Id,
+            [
+                new CartPack(product.Packs.Single(p => p.Seats == 5).Id, 1),
+                new CartPack(product.Packs.Single(p => p.Seats == 10).Id, 2),
+                new CartPack(product.Packs.Single(p => p.Seats == 25).Id, 1),
+            ],
+            upgrades);
+
+        var quote = await QuoteAsync();
+        if (quote.Lines.Count != 5)
+            throw new InvalidOperationException($"Expected 5 quote lines, got {quote.Lines.Count}.");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _database.Delete();
+
+    [Benchmark]
+    public async Task<Quote> QuoteAsync()
+    {
+        await using var db = _database.CreateContext();
+        return await _pricing.QuoteAsync(db, _organizationId, _cart);
+    }
+}

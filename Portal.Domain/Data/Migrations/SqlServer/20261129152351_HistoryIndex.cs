@@ -1,0 +1,36 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Domain.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class HistoryIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_AuditEvents_OrganizationId_OccurredAt",
+                table: "AuditEvents");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_OrganizationId_VisibleToCustomer_Id",
+                table: "AuditEvents",
+                columns: new[] { "OrganizationId", "VisibleToCustomer", "Id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_AuditEvents_OrganizationId_VisibleToCustomer_Id",
+                table: "AuditEvents");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_OrganizationId_OccurredAt",
+                table: "AuditEvents",
+                columns: new[] { "OrganizationId", "OccurredAt" });
+        }
+    }
+}
