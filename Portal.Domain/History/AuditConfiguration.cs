@@ -14,8 +14,8 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         audit.Property(e => e.EntityType).HasMaxLength(64);
         audit.Property(e => e.EntityId).HasMaxLength(64);
         audit.Property(e => e.Summary).HasMaxLength(500);
-        // Serves the license history: one organization's customer-visible events, newest (highest id) first, and their count.
-        audit.HasIndex(e => new { e.OrganizationId, e.VisibleToCustomer, e.Id });
+        // Serves the license history in index order (one organization, newest id first) and covers its count.
+        audit.HasIndex(e => new { e.OrganizationId, e.Id, e.VisibleToCustomer });
         audit.HasIndex(e => new { e.EntityType, e.EntityId });
     }
 }

@@ -602,7 +602,7 @@ namespace Portal.Domain.Data.Migrations.SqlServer
 
                     b.HasIndex("EntityType", "EntityId");
 
-                    b.HasIndex("OrganizationId", "VisibleToCustomer", "Id");
+                    b.HasIndex("OrganizationId", "Id", "VisibleToCustomer");
 
                     b.ToTable("AuditEvents");
                 });

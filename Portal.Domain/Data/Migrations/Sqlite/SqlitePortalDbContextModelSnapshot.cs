@@ -587,7 +587,7 @@ namespace Portal.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("EntityType", "EntityId");
 
-                    b.HasIndex("OrganizationId", "VisibleToCustomer", "Id");
+                    b.HasIndex("OrganizationId", "Id", "VisibleToCustomer");
 
                     b.ToTable("AuditEvents");
                 });

@@ -15,16 +15,16 @@ namespace Portal.Domain.Data.Migrations.SqlServer
                 table: "AuditEvents");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AuditEvents_OrganizationId_VisibleToCustomer_Id",
+                name: "IX_AuditEvents_OrganizationId_Id_VisibleToCustomer",
                 table: "AuditEvents",
-                columns: new[] { "OrganizationId", "VisibleToCustomer", "Id" });
+                columns: new[] { "OrganizationId", "Id", "VisibleToCustomer" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "IX_AuditEvents_OrganizationId_VisibleToCustomer_Id",
+                name: "IX_AuditEvents_OrganizationId_Id_VisibleToCustomer",
                 table: "AuditEvents");
 
             migrationBuilder.CreateIndex(
