@@ -23,6 +23,9 @@ await app.PreparePortalDatabaseAsync();
 app.UsePortalPipeline();
 app.MapPortalUi();
 app.MapPortalEndpoints();
+app.MapLicenseDownloads();
+app.MapEvaluationDownloads();
 app.MapLicenseKeyEndpoints();
+app.MapPayments();
 
 app.Run();

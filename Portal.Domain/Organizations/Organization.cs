@@ -38,6 +38,23 @@ public sealed class Organization
 
     public static Organization Register(string name, OrganizationKind kind, string countryCode, string billingEmail, DateTimeOffset now)
     {
+        var profile = ValidProfile(name, kind, countryCode, billingEmail);
+        return new Organization(Guid.CreateVersion7(now), profile.Name, profile.Kind, profile.CountryCode, profile.BillingEmail, now);
+    }
+
+    /// <summary>A member corrects the organization's profile; the rules are those of <see cref="Register"/>.</summary>
+    public void UpdateProfile(string name, OrganizationKind kind, string countryCode, string billingEmail)
+    {
+        var profile = ValidProfile(name, kind, countryCode, billingEmail);
+        Name = profile.Name;
+        Kind = profile.Kind;
+        CountryCode = profile.CountryCode;
+        BillingEmail = profile.BillingEmail;
+    }
+
+    private static (string Name, OrganizationKind Kind, string CountryCode, string BillingEmail) ValidProfile(
+        string name, OrganizationKind kind, string countryCode, string billingEmail)
+    {
         var trimmedName = name?.Trim() ?? "";
         if (trimmedName.Length == 0)
             throw new DomainException("An organization needs a name.");
@@ -50,6 +67,6 @@ public sealed class Organization
         if (string.IsNullOrWhiteSpace(billingEmail))
             throw new DomainException("An organization needs a billing email address.");
 
-        return new Organization(Guid.CreateVersion7(now), trimmedName, kind, country.Code, billingEmail.Trim(), now);
+        return (trimmedName, kind, country.Code, billingEmail.Trim());
     }
 }

@@ -88,7 +88,7 @@ public sealed class DevelopmentDataTests
     [Fact]
     public async Task Nothing_is_seeded_outside_development_but_the_roles_exist()
     {
-        await using var app = new PortalAppFactory("Production").With("Smtp:Host", "127.0.0.1").With("LicenseKeys:SigningKeyPem", Keys.TestSigningKeys.Pem).With("LicenseKeys:KeyId", Keys.TestSigningKeys.KeyId);
+        await using var app = new PortalAppFactory("Production").With("Smtp:Host", "127.0.0.1").With("LicenseKeys:SigningKeyPem", Keys.TestSigningKeys.Pem).With("LicenseKeys:KeyId", Keys.TestSigningKeys.KeyId).With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", "whsec_x");
         app.CreateClient().Dispose();
 
         await using var scope = app.Services.CreateAsyncScope();

@@ -62,7 +62,7 @@ public sealed class LicenseKeyHostingTests
     [Fact]
     public async Task Outside_development_portal_refuses_to_start_without_a_signing_key()
     {
-        await using var app = new PortalAppFactory("Production").With("Smtp:Host", "127.0.0.1");
+        await using var app = new PortalAppFactory("Production").With("Smtp:Host", "127.0.0.1").With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", "whsec_x");
 
         var error = Assert.Throws<InvalidOperationException>(() => app.CreateClient());
 
@@ -76,7 +76,7 @@ public sealed class LicenseKeyHostingTests
     {
         var retiredPem = TestSigningKeys.NewPem();
         await using var app = new PortalAppFactory("Production")
-            .With("Smtp:Host", "127.0.0.1")
+            .With("Smtp:Host", "127.0.0.1").With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", "whsec_x")
             .With("LicenseKeys:SigningKeyPem", TestSigningKeys.Pem)
             .With("LicenseKeys:KeyId", TestSigningKeys.KeyId)
             .With("LicenseKeys:Issuer", "https://portal.test.example")

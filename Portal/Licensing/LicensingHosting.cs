@@ -29,6 +29,7 @@ public static class LicensingHosting
         builder.Services.AddSingleton<LicensingService>();
         builder.Services.AddSingleton<EvaluationService>();
         builder.Services.AddSingleton<DiscountService>();
+        builder.Services.AddSingleton<Portal.Domain.Organizations.OrganizationService>();
         builder.Services.AddSingleton<PricingService>();
         builder.Services.AddSingleton<RegistrationEmail>();
         return builder;

@@ -1,0 +1,104 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+using MudBlazor.Extensions;
+using Portal.Components.Organizations;
+using Portal.Domain.Organizations;
+using Portal.Tests.Builders;
+
+namespace Portal.Tests.Components;
+
+/// <summary>The /organization page: the profile any member can edit (validated, saved, audited) and the members list.</summary>
+public sealed class OrganizationPageTests
+{
+    private static IElement Button(IRenderedComponent<OrganizationPage> cut, string text) =>
+        cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
+
+    private static IElement NameInput(IRenderedComponent<OrganizationPage> cut) =>
+        cut.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Name").Find("input");
+
+    private static IElement EmailInput(IRenderedComponent<OrganizationPage> cut) =>
+        cut.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Billing email").Find("input");
+
+    [Fact]
+    public async Task Shows_the_profile_and_every_member()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await CustomerPageContext.AddMemberAsync(domain, domain.Contoso, "bob@contoso.example");
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
+
+        var cut = page.RenderPage<OrganizationPage>();
+
+        Assert.Equal("Contoso Ltd", NameInput(cut).GetAttribute("value"));
+        Assert.Equal("billing@contoso.example", EmailInput(cut).GetAttribute("value"));
+        Assert.Equal(OrganizationKind.Commercial, cut.FindComponent<MudSelect<OrganizationKind>>().Instance.GetState(x => x.Value));
+        Assert.Equal("GB", cut.FindComponent<MudAutocomplete<Country>>().Instance.GetState(x => x.Value)?.Code);
+        var members = cut.FindAll("ul[aria-label='Members of your organization'] li").Select(li => li.TextContent.Trim()).ToList();
+        Assert.Equal(["ana@contoso.example (you)", "bob@contoso.example"], members);
+    }
+
+    [Fact]
+    public async Task Invalid_input_shows_messages_next_to_the_fields_and_saves_nothing()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
+        var cut = page.RenderPage<OrganizationPage>();
+
+        NameInput(cut).Change("   ");
+        EmailInput(cut).Change("not-an-address");
+        await Button(cut, "Save profile").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            ["Your organization needs a name.", "Enter an email address such as billing@example.com."],
+            EvaluationPageTests.FieldErrors(cut)));
+        await using var db = domain.Db();
+        var stored = await db.Organizations.SingleAsync(o => o.Id == domain.Contoso.Id);
+        Assert.Equal("Contoso Ltd", stored.Name);
+        Assert.Equal("billing@contoso.example", stored.BillingEmail);
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.Action == "organization.profile-updated"));
+    }
+
+    [Fact]
+    public async Task Saving_stores_the_profile_records_who_changed_what_and_confirms_in_a_snackbar()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
+        var cut = page.RenderPage<OrganizationPage>();
+
+        NameInput(cut).Change("Contoso Facilities Ltd");
+        EmailInput(cut).Change("accounts@contoso.example");
+        // Choosing from the country list as the list item's click does (typing into the list needs the browser's events).
+        var countryField = cut.FindComponent<MudAutocomplete<Country>>();
+        await cut.InvokeAsync(() => countryField.Instance.SelectOptionAsync(Countries.Find("NL")!));
+        cut.WaitForAssertion(() => Assert.Equal("NL", cut.FindComponent<MudAutocomplete<Country>>().Instance.GetState(x => x.Value)?.Code));
+        await Button(cut, "Save profile").ClickAsync(new());
+
+        page.Snackbars.WaitForAssertion(() => Assert.Contains("profile is saved", page.Snackbars.Markup), TimeSpan.FromSeconds(5));
+        await using var db = domain.Db();
+        var stored = await db.Organizations.SingleAsync(o => o.Id == domain.Contoso.Id);
+        Assert.Equal("Contoso Facilities Ltd", stored.Name);
+        Assert.Equal("accounts@contoso.example", stored.BillingEmail);
+        Assert.Equal("NL", stored.CountryCode);
+        Assert.Equal(OrganizationKind.Commercial, stored.Kind);
+        var audit = await db.AuditEvents.SingleAsync(e => e.Action == "organization.profile-updated");
+        Assert.Equal(page.Member.Id, audit.ActorUserId);
+        Assert.Equal(domain.Contoso.Id, audit.OrganizationId);
+        Assert.Contains("name from \"Contoso Ltd\" to \"Contoso Facilities Ltd\"", audit.Summary);
+        Assert.Contains("country from United Kingdom to Netherlands", audit.Summary);
+    }
+
+    [Fact]
+    public async Task Saving_without_changes_says_so_and_records_nothing()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
+        var cut = page.RenderPage<OrganizationPage>();
+
+        await Button(cut, "Save profile").ClickAsync(new());
+
+        page.Snackbars.WaitForAssertion(() => Assert.Contains("Nothing has changed", page.Snackbars.Markup), TimeSpan.FromSeconds(5));
+        await using var db = domain.Db();
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.Action == "organization.profile-updated"));
+    }
+}

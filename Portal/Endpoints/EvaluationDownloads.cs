@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Portal.Components;
+using Portal.Components.Account;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+using Portal.Domain.Evaluations;
+using Portal.Domain.History;
+using Portal.Domain.Keys;
+
+namespace Portal.Endpoints;
+
+/// <summary>
+/// <c>GET /evaluation/{id}/download</c>: the evaluation's license file (<c>.lic</c>) as an attachment, for members of the
+/// evaluation's organization only; any other evaluation is a 404, so ids of other organizations reveal nothing.
+/// </summary>
+public static class EvaluationDownloads
+{
+    public const string Route = "/evaluation/{id:guid}/download";
+
+    /// <summary>Action of the audit event written for each download (license history), like <c>license.downloaded</c>.</summary>
+    public const string DownloadedAction = "evaluation.downloaded";
+
+    public static string PathFor(Guid evaluationId) => $"/evaluation/{evaluationId}/download";
+
+    public static WebApplication MapEvaluationDownloads(this WebApplication app)
+    {
+        app.MapGet(Route, DownloadAsync)
+            .RequireAuthorization(Policies.Customer)
+            .WithName("EvaluationDownload");
+        return app;
+    }
+
+    internal static async Task<IResult> DownloadAsync(
+        Guid id, ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit,
+        IOptions<EvaluationOptions> options, CancellationToken cancellationToken)
+    {
+        if (user.OrganizationId() is not { } organizationId)
+            return TypedResults.NotFound();
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var found = await (
+                from evaluation in db.Evaluations.AsNoTracking()
+                join product in db.Products on evaluation.ProductId equals product.Id
+                join organization in db.Organizations on evaluation.OrganizationId equals organization.Id
+                where evaluation.Id == id && evaluation.OrganizationId == organizationId
+                select new
+                {
+                    evaluation.Id, evaluation.Major, evaluation.StartedAt, evaluation.ExpiresAt, evaluation.Key,
+                    product.Code, product.Name, Licensee = organization.Name,
+                })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (found is null || string.IsNullOrEmpty(found.Key))
+            return TypedResults.NotFound();
+
+        // The readable header repeats what the key states (the key is re-signed when the expiry changes), so licensee,
+        // seats, issue time and support end come from the key itself; the database has the rest.
+        var stated = KeyStatements.Read(found.Key);
+        var claims = new LicenseKeyClaims(
+            found.Id, found.Code, found.Name, stated.Licensee ?? found.Licensee, found.Major, stated.Seats ?? options.Value.Seats,
+            LicenseKind.Evaluation, stated.IssuedAt ?? found.StartedAt, stated.SupportEndsOn, found.ExpiresAt);
+        var file = Encoding.UTF8.GetBytes(LicenseFile.Format(claims, found.Key));
+
+        var actor = CurrentActor.From(user);
+        audit.Record(db, actor, DownloadedAction, nameof(Evaluation), found.Id, organizationId,
+            $"Evaluation key for {found.Name} {found.Major} downloaded by {actor.Name}.");
+        await db.SaveChangesAsync(cancellationToken);
+
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.File(file, LicenseFile.MediaType, LicenseFile.FileName(claims));
+    }
+
+    /// <summary>What a stored key states for the readable header; nothing when it cannot be read (it is never trusted here).</summary>
+    private sealed record KeyStatements(string? Licensee, int? Seats, DateTimeOffset? IssuedAt, DateOnly? SupportEndsOn)
+    {
+        public static KeyStatements Read(string key)
+        {
+            JsonWebToken token;
+            try
+            {
+                token = new JsonWebToken(key);
+            }
+            catch (Exception error) when (error is ArgumentException or SecurityTokenMalformedException)
+            {
+                return new KeyStatements(null, null, null, null);
+            }
+            return new KeyStatements(
+                Claim(token, LicenseKeyFormat.LicenseeClaim),
+                int.TryParse(Claim(token, LicenseKeyFormat.SeatsClaim), CultureInfo.InvariantCulture, out var seats) ? seats : null,
+                token.IssuedAt == DateTime.MinValue ? null : new DateTimeOffset(token.IssuedAt, TimeSpan.Zero),
+                DateOnly.TryParseExact(Claim(token, LicenseKeyFormat.SupportEndClaim), LicenseKeyFormat.DateFormat,
+                    CultureInfo.InvariantCulture, DateTimeStyles.None, out var supportEnd) ? supportEnd : null);
+        }
+
+        private static string? Claim(JsonWebToken token, string claim) =>
+            token.TryGetClaim(claim, out var value) ? value.Value : null;
+    }
+}

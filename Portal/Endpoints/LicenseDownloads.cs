@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+using Portal.Components.Account;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+using Portal.Domain.History;
+using Portal.Domain.Keys;
+using Portal.Domain.Licensing;
+using Portal.Domain.Organizations;
+
+namespace Portal.Endpoints;
+
+/// <summary>
+/// Downloads for customers: one license file, all current keys in one file, and the license history as CSV. Each is
+/// scoped to the signed-in member's organization: another organization's license is not found (404), never refused
+/// (which would confirm that it exists). Key downloads are recorded in the license history.
+/// </summary>
+public static class LicenseDownloads
+{
+    public const string DownloadAllPath = "/licenses/download-all";
+    public const string HistoryExportPath = "/history/export.csv";
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    public static string DownloadPath(Guid licenseId) => $"/licenses/{licenseId}/download";
+
+    public static WebApplication MapLicenseDownloads(this WebApplication app)
+    {
+        var customer = app.MapGroup("").RequireAuthorization(Policies.Customer);
+        customer.MapGet("/licenses/{id:guid}/download", DownloadOneAsync).WithName("DownloadLicense");
+        customer.MapGet(DownloadAllPath, DownloadAllAsync).WithName("DownloadAllLicenses");
+        customer.MapGet(HistoryExportPath, ExportHistory).WithName("ExportLicenseHistory");
+        return app;
+    }
+
+    private static async Task<IResult> DownloadOneAsync(
+        Guid id, ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit,
+        CancellationToken cancellationToken)
+    {
+        var organizationId = user.OrganizationId() ?? Guid.Empty;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var license = await LicenseQueries.DetailAsync(db, organizationId, id, cancellationToken);
+        if (license is not { KeyAvailable: true })
+            return TypedResults.NotFound();
+
+        var actor = CustomerActor(user);
+        audit.Record(db, actor, HistoryQueries.LicenseDownloaded, nameof(License), license.Id, organizationId,
+            $"License key for {license.ProductName} {license.Major} ({Users(license.Seats)}) downloaded by {actor.Name}.");
+        await db.SaveChangesAsync(cancellationToken);
+
+        return Attachment(context, Utf8.GetBytes(license.LicenseFileText), $"{LicenseFile.MediaType}; charset=utf-8", license.LicenseFileName);
+    }
+
+    private static async Task<IResult> DownloadAllAsync(
+        ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var organizationId = user.OrganizationId() ?? Guid.Empty;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var licenses = await LicenseQueries.ActiveWithKeysAsync(db, organizationId, cancellationToken);
+        if (licenses.Count == 0)
+            return TypedResults.NotFound();
+
+        var now = clock.GetUtcNow();
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"Current license keys of {licenses[0].Licensee}: {licenses.Count} active {(licenses.Count == 1 ? "license" : "licenses")}, downloaded {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC.\n")
+            .Append("Each block below is one complete license file. Install a license by importing its block, or save it as its own .lic file.\n");
+        foreach (var license in licenses)
+            text.Append('\n').Append(license.LicenseFileText);
+
+        var actor = CustomerActor(user);
+        audit.Record(db, actor, HistoryQueries.LicensesDownloaded, nameof(Organization), organizationId, organizationId,
+            $"All {licenses.Count} current license {(licenses.Count == 1 ? "key" : "keys")} downloaded in one file by {actor.Name}.",
+            details: string.Join(',', licenses.Select(l => l.Id)));
+        await db.SaveChangesAsync(cancellationToken);
+
+        var fileName = $"{Slug(licenses[0].Licensee)}-license-keys-{now.UtcDateTime:yyyy-MM-dd}.txt";
+        return Attachment(context, Utf8.GetBytes(text.ToString()), $"{LicenseFile.MediaType}; charset=utf-8", fileName);
+    }
+
+    /// <summary>The whole history, streamed: memory stays flat however long the history is.</summary>
+    private static IResult ExportHistory(
+        ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+    {
+        var organizationId = user.OrganizationId() ?? Guid.Empty;
+        NoStoreNoSniff(context);
+        var fileName = $"license-history-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}.csv";
+        return TypedResults.Stream(async body =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(context.RequestAborted);
+            // A byte order mark, so that spreadsheet programs read the file as UTF-8.
+            await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 16 * 1024, leaveOpen: true);
+            await HistoryCsv.WriteAsync(HistoryQueries.AllLicenseHistory(db, organizationId), writer, context.RequestAborted);
+        }, $"{HistoryCsv.MediaType}; charset=utf-8", fileName);
+    }
+
+    private static FileContentHttpResult Attachment(HttpContext context, byte[] content, string contentType, string fileName)
+    {
+        NoStoreNoSniff(context);
+        return TypedResults.File(content, contentType, fileName);
+    }
+
+    /// <summary>Keys are secrets of the customer: no caching on the way, and never sniffed into something executable.</summary>
+    private static void NoStoreNoSniff(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
+    }
+
+    private static Actor CustomerActor(ClaimsPrincipal user) => Actor.Person(
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
+        user.Identity?.Name ?? user.FindFirstValue(ClaimTypes.Email) ?? "a member of your organization",
+        Roles.Customer);
+
+    private static string Users(int seats) => seats == 1 ? "1 user" : $"{seats} users";
+
+    private static string Slug(string name)
+    {
+        var slug = new StringBuilder();
+        foreach (var c in name.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+                slug.Append(c);
+            else if (slug.Length > 0 && slug[^1] != '-')
+                slug.Append('-');
+        }
+        var result = slug.ToString().Trim('-');
+        return result.Length == 0 ? "organization" : result;
+    }
+}

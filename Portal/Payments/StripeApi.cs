@@ -1,0 +1,38 @@
+using Stripe;
+using Stripe.Checkout;
+
+namespace Portal.Payments;
+
+/// <summary>
+/// The Stripe API as Portal uses it, through Stripe.net's <see cref="StripeClient"/> (which pins the API version,
+/// <see cref="StripeConfiguration.ApiVersion"/>). Without a secret key — allowed in Development only — there is no client
+/// and checkout uses the built-in test checkout.
+/// </summary>
+public sealed class StripeApi
+{
+    private readonly StripeClient? _client;
+
+    public StripeApi(StripeSettings settings)
+    {
+        if (settings.HasSecretKey())
+            _client = new StripeClient(settings.SecretKey, apiBase: string.IsNullOrWhiteSpace(settings.ApiBase) ? null : settings.ApiBase.TrimEnd('/'));
+    }
+
+    /// <summary>The API version of every request and the one the webhook endpoint must send.</summary>
+    public static string ApiVersion => StripeConfiguration.ApiVersion;
+
+    /// <summary>No secret key: Development's test checkout that takes no money.</summary>
+    public bool IsTestMode => _client is null;
+
+    private StripeClient Client => _client ?? throw new InvalidOperationException("Stripe:SecretKey is not set.");
+
+    public Task<Customer> CreateCustomerAsync(CustomerCreateOptions options, string idempotencyKey, CancellationToken cancellationToken) =>
+        Client.V1.Customers.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+
+    public Task<Session> CreateSessionAsync(SessionCreateOptions options, string idempotencyKey, CancellationToken cancellationToken) =>
+        Client.V1.Checkout.Sessions.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+
+    /// <summary>A checkout session with its invoice expanded (for the invoice link).</summary>
+    public Task<Session> GetSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        Client.V1.Checkout.Sessions.GetAsync(sessionId, new SessionGetOptions { Expand = ["invoice"] }, requestOptions: null, cancellationToken);
+}

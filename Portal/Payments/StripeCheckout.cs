@@ -1,0 +1,197 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+using Portal.Domain.Ordering;
+using Stripe;
+using Stripe.Checkout;
+
+namespace Portal.Payments;
+
+public enum CheckoutStartStatus
+{
+    /// <summary>Send the browser to <see cref="CheckoutStart.RedirectUrl"/>: Stripe Checkout, the test checkout or the return page.</summary>
+    Redirect,
+
+    /// <summary>No such order in the user's organization.</summary>
+    NotFound,
+
+    /// <summary>Stripe could not be reached or refused the request; <see cref="CheckoutStart.RedirectUrl"/> explains it to the customer.</summary>
+    StripeUnavailable,
+}
+
+public sealed record CheckoutStart(CheckoutStartStatus Status, string? RedirectUrl)
+{
+    public static CheckoutStart NotFound { get; } = new(CheckoutStartStatus.NotFound, null);
+
+    public static CheckoutStart To(string url) => new(CheckoutStartStatus.Redirect, url);
+}
+
+/// <summary>
+/// Starts the payment of a placed order (DESIGN 5). The browser only names the order; its lines and amounts come from
+/// the server. With Stripe: the organization's Stripe customer (created once), then one Checkout Session per order
+/// (an idempotency key from the order makes a double click one session). Without a Stripe key (Development only):
+/// the built-in test checkout.
+/// </summary>
+public sealed class StripeCheckout(
+    StripeApi stripe,
+    StripeSettings settings,
+    IConfiguration configuration,
+    OrderService orders,
+    PaymentEventService paymentEvents,
+    IDbContextFactory<PortalDbContext> dbFactory,
+    ILogger<StripeCheckout> logger)
+{
+    /// <summary>
+    /// Where to send the browser to pay <paramref name="orderId"/>, which must be a Pending order of the user's organization.
+    /// <paramref name="portalBaseUri"/> is the portal's address for Stripe's return URLs when <c>Portal:PublicBaseUrl</c> is not set
+    /// (the request's, or <c>NavigationManager.BaseUri</c> in a component).
+    /// </summary>
+    public async Task<CheckoutStart> StartAsync(Guid orderId, ClaimsPrincipal user, Uri? portalBaseUri = null, CancellationToken cancellationToken = default)
+    {
+        if (user.OrganizationId() is not { } organizationId || !user.IsInRole(Roles.Customer))
+            return CheckoutStart.NotFound;
+        var order = await orders.FindAsync(organizationId, orderId, cancellationToken);
+        if (order is null)
+            return CheckoutStart.NotFound;
+        if (order.Status != OrderStatus.Pending)
+            return CheckoutStart.To(CheckoutPaths.ReturnForOrder(order.Id));
+        if (stripe.IsTestMode)
+            return CheckoutStart.To(CheckoutPaths.Test(order.Id));
+
+        try
+        {
+            if (order.CheckoutSessionId is { } existingId && await ResumeAsync(order, existingId, cancellationToken) is { } resumed)
+                return resumed;
+
+            var baseUrl = PortalBaseUrl(portalBaseUri);
+            var customerId = await EnsureCustomerAsync(organizationId, cancellationToken);
+            var session = await stripe.CreateSessionAsync(SessionOptions(order, customerId, baseUrl), $"portal-checkout-{order.Id:N}", cancellationToken);
+            if (!await AttachAsync(order.Id, session.Id, cancellationToken))
+                return CheckoutStart.To(CheckoutPaths.ReturnForOrder(order.Id));
+            logger.LogInformation("Checkout session {SessionId} for order {OrderId} of organization {OrganizationId} ({Total} {Currency})",
+                session.Id, order.Id, organizationId, order.Total, order.Currency);
+            return CheckoutStart.To(session.Url);
+        }
+        catch (Exception error) when (error is StripeException or HttpRequestException
+                                          || (error is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            logger.LogError(error, "Stripe could not start the checkout of order {OrderId}: {Reason}", order.Id, error.Message);
+            return new CheckoutStart(CheckoutStartStatus.StripeUnavailable, CheckoutPaths.ReturnForOrder(order.Id, stripeUnavailable: true));
+        }
+    }
+
+    /// <summary>The order already has a session: go back to it while it is open; null when a new one is needed.</summary>
+    private async Task<CheckoutStart?> ResumeAsync(Order order, string sessionId, CancellationToken cancellationToken)
+    {
+        var existing = await stripe.GetSessionAsync(sessionId, cancellationToken);
+        switch (existing.Status)
+        {
+            case "open" when !string.IsNullOrEmpty(existing.Url):
+                return CheckoutStart.To(existing.Url);
+            case "complete":
+                return CheckoutStart.To(CheckoutPaths.ReturnForSession(existing.Id));
+            case "expired":
+                // The webhook may not have told us yet; the order cannot be paid any more.
+                await paymentEvents.ExpireAsync(order.Id, cancellationToken);
+                return CheckoutStart.To(CheckoutPaths.ReturnForOrder(order.Id));
+            default:
+                return null;
+        }
+    }
+
+    private SessionCreateOptions SessionOptions(Order order, string customerId, string baseUrl)
+    {
+        var currency = order.Currency.ToLowerInvariant();
+        var options = new SessionCreateOptions
+        {
+            Mode = "payment",
+            Customer = customerId,
+            ClientReferenceId = order.Id.ToString(),
+            Metadata = new Dictionary<string, string> { [StripeSessions.OrderIdKey] = order.Id.ToString() },
+            PaymentIntentData = new SessionPaymentIntentDataOptions
+            {
+                Metadata = new Dictionary<string, string> { [StripeSessions.OrderIdKey] = order.Id.ToString() },
+            },
+            LineItems = InDisplayOrder(order.Lines).Select(line => new SessionLineItemOptions
+            {
+                Quantity = line.Quantity,
+                PriceData = new SessionLineItemPriceDataOptions
+                {
+                    Currency = currency,
+                    UnitAmount = line.UnitPrice,
+                    TaxBehavior = settings.AutomaticTax ? "exclusive" : null,
+                    ProductData = new SessionLineItemPriceDataProductDataOptions { Name = line.Description },
+                },
+            }).ToList(),
+            InvoiceCreation = new SessionInvoiceCreationOptions { Enabled = true },
+            SuccessUrl = baseUrl + CheckoutPaths.ReturnFromStripe,
+            CancelUrl = baseUrl + CheckoutPaths.ReturnForOrder(order.Id),
+        };
+        if (settings.AutomaticTax)
+        {
+            options.AutomaticTax = new SessionAutomaticTaxOptions { Enabled = true };
+            // Stripe Tax needs the customer's address; Checkout collects it and keeps it on the reused customer.
+            options.CustomerUpdate = new SessionCustomerUpdateOptions { Address = "auto", Name = "auto" };
+        }
+        return options;
+    }
+
+    /// <summary>Order lines have no position of their own: new seats first, larger packs first, then upgrades.</summary>
+    public static IEnumerable<OrderLine> InDisplayOrder(IEnumerable<OrderLine> lines) =>
+        lines.OrderBy(l => l.Kind).ThenByDescending(l => l.Seats).ThenBy(l => l.Description, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The organization's Stripe customer, created once: concurrent first checkouts send the same idempotency key, so
+    /// Stripe answers them with the same customer.
+    /// </summary>
+    private async Task<string> EnsureCustomerAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var organization = await db.Organizations.SingleAsync(o => o.Id == organizationId, cancellationToken);
+        if (organization.StripeCustomerId is { } existing)
+            return existing;
+
+        var customer = await stripe.CreateCustomerAsync(new CustomerCreateOptions
+        {
+            Name = organization.Name,
+            Email = organization.BillingEmail,
+            Metadata = new Dictionary<string, string> { ["organization_id"] = organization.Id.ToString() },
+        }, $"portal-customer-{organization.Id:N}", cancellationToken);
+        organization.UseStripeCustomer(customer.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Stripe customer {CustomerId} created for organization {OrganizationId}", customer.Id, organization.Id);
+        return customer.Id;
+    }
+
+    /// <summary>Records the session on the order; false when the order is no longer waiting for it.</summary>
+    private async Task<bool> AttachAsync(Guid orderId, string sessionId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                await orders.AttachCheckoutSessionAsync(orderId, sessionId, cancellationToken);
+                return true;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // A double click attached the same session, or a payment event changed the order: look again.
+            }
+            catch (DomainException)
+            {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private string PortalBaseUrl(Uri? portalBaseUri)
+    {
+        var configured = configuration[StripeSettings.PublicBaseUrlKey];
+        var baseUrl = !string.IsNullOrWhiteSpace(configured) ? configured : portalBaseUri?.ToString()
+            ?? throw new InvalidOperationException($"Set {StripeSettings.PublicBaseUrlKey} or pass the portal's address to start a checkout.");
+        return baseUrl.TrimEnd('/');
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Portal.Domain.Ordering;
+using Stripe;
+
+namespace Portal.Payments;
+
+/// <summary>
+/// <c>POST /stripe/webhook</c>: the raw body is verified with Stripe.net's <see cref="EventUtility"/> (signature, 300 s
+/// tolerance, the pinned API version). A request that fails is refused with 400 and a logged reason, never a 500. Each
+/// event id is handled once; when handling fails the id is forgotten and the answer is 500, so Stripe delivers it again.
+/// </summary>
+public sealed class StripeWebhook(
+    StripeSettings settings,
+    PaymentEventService payments,
+    IStripeEventHandler handler,
+    TimeProvider clock,
+    ILogger<StripeWebhook> logger)
+{
+    public const long ToleranceSeconds = 300;
+
+    /// <summary>Stripe's events are a few kilobytes; anything far larger is not one.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!settings.HasWebhookSecret())
+        {
+            logger.LogError("Stripe webhook refused: Stripe:WebhookSecret is not set, so no event can be verified");
+            return Results.Text("The webhook is not configured.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        string json;
+        try
+        {
+            json = await ReadBodyAsync(request, cancellationToken);
+        }
+        catch (BadHttpRequestException tooLarge)
+        {
+            return Refuse("body", $"the body could not be read: {tooLarge.Message}", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var signature = request.Headers["Stripe-Signature"].ToString();
+        if (string.IsNullOrWhiteSpace(signature))
+            return Refuse("signature", "the request has no Stripe-Signature header");
+
+        Event stripeEvent;
+        try
+        {
+            stripeEvent = EventUtility.ConstructEvent(json, signature, settings.WebhookSecret, ToleranceSeconds,
+                clock.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: true);
+        }
+        catch (StripeException refused)
+        {
+            return SignatureIsValid(json, signature)
+                ? Refuse("api-version", $"the event's API version is {EventApiVersion(json) ?? "missing"} but Portal expects {StripeApi.ApiVersion} " +
+                    $"(set the webhook endpoint's API version to {StripeApi.ApiVersion}): {refused.Message}")
+                : Refuse("signature", $"the signature does not verify: {refused.Message}");
+        }
+        catch (Exception unreadable) when (unreadable is not OperationCanceledException)
+        {
+            // The signature verified (it is checked first): the body is Stripe's, but not an event of our API version.
+            return IsJsonObject(json) && EventApiVersion(json) is null
+                ? Refuse("api-version", $"the event has no api_version; the webhook endpoint must use API version {StripeApi.ApiVersion}")
+                : Refuse("body", $"the event could not be read ({unreadable.GetType().Name}: {unreadable.Message})");
+        }
+
+        if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
+            return Refuse("body", "the event has no id or type");
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["StripeEventId"] = stripeEvent.Id, ["StripeEventType"] = stripeEvent.Type });
+        if (!await payments.TryRecordEventAsync(stripeEvent.Id, stripeEvent.Type, cancellationToken))
+        {
+            logger.LogInformation("Stripe event {EventId} ({EventType}) was delivered again; already handled", stripeEvent.Id, stripeEvent.Type);
+            return Results.Ok();
+        }
+
+        try
+        {
+            await handler.HandleAsync(stripeEvent, cancellationToken);
+            return Results.Ok();
+        }
+        catch (Exception failure)
+        {
+            logger.LogError(failure, "Stripe event {EventId} ({EventType}) could not be handled; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
+            await payments.ForgetEventAsync(stripeEvent.Id, CancellationToken.None);
+            return Results.Text("The event could not be handled; deliver it again.", statusCode: StatusCodes.Status500InternalServerError);
+        }
+    }
+
+    private IResult Refuse(string problem, string reason, int statusCode = StatusCodes.Status400BadRequest)
+    {
+        logger.LogWarning("Stripe webhook refused ({Problem}): {Reason}", problem, reason);
+        return Results.Text($"Refused: {problem}.", statusCode: statusCode);
+    }
+
+    private bool SignatureIsValid(string json, string signature)
+    {
+        try
+        {
+            EventUtility.ValidateSignature(json, signature, settings.WebhookSecret, ToleranceSeconds, clock.GetUtcNow().ToUnixTimeSeconds());
+            return true;
+        }
+        catch (StripeException)
+        {
+            return false;
+        }
+    }
+
+    private static string? EventApiVersion(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("api_version", out var version) && version.ValueKind == JsonValueKind.String
+                ? version.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsJsonObject(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+            throw new BadHttpRequestException($"The body is larger than {MaxBodyBytes} bytes.", StatusCodes.Status413PayloadTooLarge);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using Portal.Domain.Accounts;
+using Portal.Domain.Ordering;
+
+namespace Portal.Payments;
+
+/// <summary>
+/// Development without a Stripe key: a built-in checkout that takes no money and ends in the same
+/// <see cref="FulfilmentService"/> as a real payment, so <c>dotnet run</c> can buy seats end to end.
+/// Unavailable (every order "not found") as soon as a Stripe key is set or outside Development.
+/// </summary>
+public sealed class TestCheckout(StripeApi stripe, IHostEnvironment environment, OrderService orders, FulfilmentService fulfilment, ILogger<TestCheckout> logger)
+{
+    public bool IsAvailable => stripe.IsTestMode && environment.IsDevelopment();
+
+    /// <summary>An order of the user's organization, when the test checkout is available.</summary>
+    public async Task<Order?> FindAsync(ClaimsPrincipal user, Guid orderId, CancellationToken cancellationToken = default)
+    {
+        if (!IsAvailable || !user.IsInRole(Roles.Customer) || user.OrganizationId() is not { } organizationId)
+            return null;
+        return await orders.FindAsync(organizationId, orderId, cancellationToken);
+    }
+
+    /// <summary>"Pays" the order: fulfils it for exactly its total; null when there is no such order for the user.</summary>
+    public async Task<FulfilmentOutcome?> PayAsync(ClaimsPrincipal user, Guid orderId, CancellationToken cancellationToken = default)
+    {
+        var order = await FindAsync(user, orderId, cancellationToken);
+        if (order is null)
+            return null;
+        var outcome = await fulfilment.FulfilAsync(
+            new PaidCheckout(order.Id, $"test_{Guid.NewGuid():N}", null, order.Total, order.Currency), cancellationToken);
+        logger.LogWarning("TEST checkout (no money taken): order {OrderId} of organization {OrganizationId} for {Total} {Currency}: {Outcome}",
+            order.Id, order.OrganizationId, order.Total, order.Currency, outcome);
+        return outcome;
+    }
+}
