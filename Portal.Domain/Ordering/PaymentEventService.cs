@@ -15,6 +15,10 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
     /// <summary>Records an event id; false when it was recorded before (a duplicate delivery).</summary>
     public async Task<bool> TryRecordEventAsync(string eventId, string type, CancellationToken cancellationToken = default)
     {
+        // The common duplicate (a redelivery) is answered without provoking a key violation; the unique key still
+        // decides when two deliveries race.
+        if (await IsRecordedAsync(eventId, cancellationToken))
+            return false;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ProcessedPaymentEvents.Add(new ProcessedPaymentEvent(eventId, type, clock.GetUtcNow()));
         try

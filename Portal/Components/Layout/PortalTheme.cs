@@ -12,6 +12,8 @@ public static class PortalTheme
         PaletteLight = new PaletteLight
         {
             Primary = "#1e5aa8",
+            // MudBlazor's default bright green fails contrast with white text in snackbars and chips.
+            Success = "#2e7d32",
             Secondary = "#00796b",
             AppbarBackground = "#1e5aa8",
             Background = "#f6f8fb",
