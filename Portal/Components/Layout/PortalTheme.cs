@@ -14,6 +14,7 @@ public static class PortalTheme
             Primary = "#1e5aa8",
             // MudBlazor's default bright green fails contrast with white text in snackbars and chips.
             Success = "#2e7d32",
+            Error = "#c62828",
             Secondary = "#00796b",
             AppbarBackground = "#1e5aa8",
             Background = "#f6f8fb",
@@ -21,6 +22,8 @@ public static class PortalTheme
         PaletteDark = new PaletteDark
         {
             Primary = "#8ab4f8",
+            // Labels, helper text and counters of inputs need more than MudBlazor's default dark secondary text.
+            TextSecondary = "rgba(255,255,255,0.70)",
             Secondary = "#7fd3c7",
             // Light primary/secondary need dark text: MudBlazor's default white on #8ab4f8 is about 2:1 (WCAG asks 4.5:1).
             PrimaryContrastText = "#0b1a2e",
