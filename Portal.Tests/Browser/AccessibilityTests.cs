@@ -123,7 +123,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
     private Cookie DarkThemeCookie() => new() { Name = ThemeCookie, Value = "dark", Url = browser.BaseAddress.ToString() };
 
     /// <summary>axe's violations of impact serious or critical, one line per rule with the elements it found.</summary>
-    private static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string where)
+    internal static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string where)
     {
         var result = await page.RunAxe();
         return result.Violations
