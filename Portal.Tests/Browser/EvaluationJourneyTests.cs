@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Portal.Domain.Data;
 using Portal.Domain.Keys;
@@ -9,7 +8,6 @@ namespace Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class EvaluationJourneyTests(BrowserFixture browser)
 {
-    private static readonly string[] BlockingImpacts = ["serious", "critical"];
 
     /// <summary>
     /// The demo customer (Contoso, no evaluation yet) starts the evaluation, downloads its key and verifies it with only the
@@ -32,7 +30,7 @@ public sealed class EvaluationJourneyTests(BrowserFixture browser)
         // Start: the page asks for confirmation first (one evaluation per organization and major version).
         if (await section.GetAttributeAsync("data-evaluation-state") == "none")
         {
-            problems.AddRange(await SeriousViolationsAsync(page, "/evaluation (no evaluation yet)"));
+            problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, "/evaluation (no evaluation yet)"));
             await page.GetByRole(AriaRole.Button, new() { Name = "Start evaluation", Exact = true }).ClickAsync();
             var dialog = page.GetByRole(AriaRole.Dialog);
             await Expect(dialog).ToContainTextAsync("only once");
@@ -73,7 +71,7 @@ public sealed class EvaluationJourneyTests(BrowserFixture browser)
         await page.ReloadAsync();
         await session.WaitForInteractivityAsync();
         await Expect(page.Locator("[data-request-status=Pending]")).ToBeVisibleAsync();
-        problems.AddRange(await SeriousViolationsAsync(page, "/evaluation (running, request pending)"));
+        problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, "/evaluation (running, request pending)"));
 
         // Dark mode at a phone's width.
         await session.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = "dark", Url = browser.BaseAddress.ToString() }]);
@@ -81,7 +79,7 @@ public sealed class EvaluationJourneyTests(BrowserFixture browser)
         await page.ReloadAsync();
         await session.WaitForInteractivityAsync();
         await Expect(page.Locator("[data-request-status=Pending]")).ToBeVisibleAsync();
-        problems.AddRange(await SeriousViolationsAsync(page, "/evaluation (dark, phone width)"));
+        problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, "/evaluation (dark, phone width)"));
         // The layout's drawer starts open beside the content; a phone user closes it to read the page.
         if (await page.Locator("#main-content").EvaluateAsync<double>("e => e.getBoundingClientRect().left") > 100)
         {
@@ -106,22 +104,12 @@ public sealed class EvaluationJourneyTests(BrowserFixture browser)
                 await session.WaitForInteractivityAsync();
                 await Expect(session.Heading(heading)).ToBeVisibleAsync();
                 await Expect(page.Locator(".mud-progress-circular")).ToHaveCountAsync(0);
-                problems.AddRange(await SeriousViolationsAsync(page, $"{path} ({theme})"));
+                problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, $"{path} ({theme})"));
             }
         }
 
         await session.AssertNoAppErrorsAsync();
         Assert.True(problems.Count == 0,
             $"{problems.Count} serious or critical accessibility problem(s):\n" + string.Join("\n", problems));
-    }
-
-    private static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string where)
-    {
-        var result = await page.RunAxe();
-        return result.Violations
-            .Where(v => BlockingImpacts.Contains(v.Impact))
-            .Select(v => $"- {where}: {v.Id} ({v.Impact}) {v.Help}\n    " +
-                         string.Join("\n    ", v.Nodes.Select(n => $"{n.Target} {n.Html}")))
-            .ToList();
     }
 }

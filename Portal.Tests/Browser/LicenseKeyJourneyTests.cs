@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Portal.Domain.Data;
 using Portal.Domain.Keys;
@@ -10,7 +9,6 @@ namespace Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed partial class LicenseKeyJourneyTests(BrowserFixture browser)
 {
-    private static readonly string[] BlockingImpacts = ["serious", "critical"];
 
     /// <summary>
     /// The demo customer opens Licenses, opens an active license, copies its key with the keyboard, downloads its .lic
@@ -34,7 +32,7 @@ public sealed partial class LicenseKeyJourneyTests(BrowserFixture browser)
         var activeRow = grid.GetByRole(AriaRole.Row).Filter(new() { HasText = "Active" }).First;
         await Expect(activeRow).ToBeVisibleAsync();
         await Expect(grid.GetByRole(AriaRole.Row).Filter(new() { HasText = "OfficeStatus 5.x" }).First).ToBeVisibleAsync();
-        problems.AddRange(await SeriousViolationsAsync(page, "/licenses (light)"));
+        problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, "/licenses (light)"));
 
         // One license: its key, copied from the keyboard.
         await activeRow.GetByRole(AriaRole.Link).First.ClickAsync();
@@ -67,31 +65,21 @@ public sealed partial class LicenseKeyJourneyTests(BrowserFixture browser)
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/history");
         await Expect(session.Heading("License history")).ToBeVisibleAsync();
         await Expect(page.Locator("li.history-entry").First).ToContainTextAsync($"downloaded by {DevelopmentData.CustomerEmail}");
-        problems.AddRange(await SeriousViolationsAsync(page, "/history (light)"));
+        problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, "/history (light)"));
 
         // Dark mode (the remembered theme cookie).
         await session.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = "dark", Url = browser.BaseAddress.ToString() }]);
         await page.ReloadAsync();
         await session.WaitForInteractivityAsync();
         await Expect(page.Locator("li.history-entry").First).ToBeVisibleAsync();
-        problems.AddRange(await SeriousViolationsAsync(page, "/history (dark)"));
+        problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, "/history (dark)"));
         await page.GotoAsync("/licenses");
         await session.WaitForInteractivityAsync();
         await Expect(grid.GetByRole(AriaRole.Row).Filter(new() { HasText = "Active" }).First).ToBeVisibleAsync();
-        problems.AddRange(await SeriousViolationsAsync(page, "/licenses (dark)"));
+        problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, "/licenses (dark)"));
 
         await session.AssertNoAppErrorsAsync();
         Assert.True(problems.Count == 0, $"{problems.Count} serious or critical accessibility problem(s):\n" + string.Join("\n", problems));
-    }
-
-    private static async Task<IReadOnlyList<string>> SeriousViolationsAsync(IPage page, string where)
-    {
-        var result = await page.RunAxe();
-        return result.Violations
-            .Where(v => BlockingImpacts.Contains(v.Impact))
-            .Select(v => $"- {where}: {v.Id} ({v.Impact}) {v.Help}\n    " +
-                         string.Join("\n    ", v.Nodes.Select(n => $"{n.Target} {(n.Html is { Length: > 160 } html ? html[..160] + "…" : n.Html)} {string.Join("; ", n.Any.Select(a => a.Message))}")))
-            .ToList();
     }
 
     [GeneratedRegex(@"/licenses/[0-9a-f-]{36}$")]
