@@ -94,7 +94,7 @@ public sealed class ConfiguredSigningKeys
         {
             key.Dispose();
             throw new InvalidOperationException(
-                $"{source} does not hold a readable unencrypted EC private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----).", error);
+                $"{source} does not hold a readable unencrypted EC private key in PEM form (a PKCS#8 \"PRIVATE KEY\" or SEC 1 \"EC PRIVATE KEY\" block).", error);
         }
 
         if (!IsPrivate(key) || !EcKeys.IsP256(key))

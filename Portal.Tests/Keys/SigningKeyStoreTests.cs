@@ -139,6 +139,9 @@ public sealed class SigningKeyStoreTests
         }
     }
 
+    /// <summary>Deliberately fake: a PEM "PRIVATE KEY" block whose content is the text "not a key", so it must be refused.</summary>
+    private static readonly string FakePrivateKeyPem = new(PemEncoding.Write("PRIVATE KEY", "not a key"u8));
+
     public static TheoryData<string, LicenseKeyOptions> BadSettings()
     {
         using var rsa = RSA.Create(2048);
@@ -147,7 +150,7 @@ public sealed class SigningKeyStoreTests
         {
             { "LicenseKeys:KeyId", new LicenseKeyOptions { SigningKeyPem = TestSigningKeys.Pem } },
             { "LicenseKeys:KeyId", new LicenseKeyOptions { SigningKeyPem = TestSigningKeys.Pem, KeyId = "has spaces" } },
-            { "LicenseKeys:SigningKeyPem", new LicenseKeyOptions { SigningKeyPem = "-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----", KeyId = "k" } },
+            { "LicenseKeys:SigningKeyPem", new LicenseKeyOptions { SigningKeyPem = FakePrivateKeyPem, KeyId = "k" } },
             { "LicenseKeys:SigningKeyPem", new LicenseKeyOptions { SigningKeyPem = rsa.ExportPkcs8PrivateKeyPem(), KeyId = "k" } },
             { "LicenseKeys:SigningKeyPem", new LicenseKeyOptions { SigningKeyPem = p384.ExportPkcs8PrivateKeyPem(), KeyId = "k" } },
             { "LicenseKeys:SigningKeyPem", new LicenseKeyOptions { SigningKeyPem = TestSigningKeys.PublicPem(TestSigningKeys.Pem), KeyId = "k" } },
