@@ -31,7 +31,10 @@ public sealed class Evaluation
 
     public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
 
-    public int DaysLeftAt(DateTimeOffset now) => Math.Max(0, (int)Math.Ceiling((ExpiresAt - now).TotalDays));
+    public int DaysLeftAt(DateTimeOffset now) => DaysLeft(ExpiresAt, now);
+
+    /// <summary>Whole days until <paramref name="expiresAt"/>, a part day counting as one; 0 once it has passed.</summary>
+    public static int DaysLeft(DateTimeOffset expiresAt, DateTimeOffset now) => Math.Max(0, (int)Math.Ceiling((expiresAt - now).TotalDays));
 
     internal static Evaluation Start(Guid organizationId, Product product, EvaluationOptions options, DateTimeOffset now) =>
         new(Guid.CreateVersion7(now), organizationId, product.Id, product.CurrentMajor, now, now.AddDays(options.EvaluationDays));

@@ -37,7 +37,7 @@ public sealed record CustomerOverview(
                 .OrderBy(s => s.ProductName).ThenByDescending(s => s.Major).ToList(),
             await LicensingService.SupportEndsOnAsync(db, organizationId, cancellationToken),
             evaluations.Select(e => new EvaluationSummary(products[e.ProductId].Name, e.Major, e.ExpiresAt,
-                    Math.Max(0, (int)Math.Ceiling((e.ExpiresAt - now).TotalDays)), e.Pending))
+                    Evaluation.DaysLeft(e.ExpiresAt, now), e.Pending))
                 .OrderByDescending(e => e.ExpiresAt).ToList(),
             await db.DiscountApplications.CountAsync(a => a.OrganizationId == organizationId && a.Status == DiscountStatus.Pending, cancellationToken));
     }

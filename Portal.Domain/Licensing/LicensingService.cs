@@ -97,7 +97,7 @@ public sealed class LicensingService(ILicenseKeySigner signer, AuditLog audit, T
         return latest is { } issued ? SupportEndAfterPurchaseAt(issued) : null;
     }
 
-    private static DateOnly SupportEndAfterPurchaseAt(DateTimeOffset purchasedAt) =>
+    public static DateOnly SupportEndAfterPurchaseAt(DateTimeOffset purchasedAt) =>
         DateOnly.FromDateTime(purchasedAt.UtcDateTime.Add(SupportPeriod));
 
     private void Sign(License license, Organization organization, Product product, DateOnly? supportEndsOn) =>

@@ -102,7 +102,7 @@ public sealed class FulfilmentService(
         order.MarkFulfilled(paid.PaymentIntentId, paid.ReceiptUrl, now);
         audit.Record(db, Actor.Stripe, "order.fulfilled", nameof(Order), order.Id, order.OrganizationId,
             $"Payment of {new Money(order.Total, order.Currency)} received; {issued.Count} {(issued.Count == 1 ? "license" : "licenses")} issued.");
-        registration.QueueForOrder(db, organization, product, issued, DateOnly.FromDateTime(now.UtcDateTime.Add(LicensingService.SupportPeriod)),
+        registration.QueueForOrder(db, organization, product, issued, LicensingService.SupportEndAfterPurchaseAt(now),
             order.PlacedByEmail, order.Id, Actor.Stripe);
         await db.SaveChangesAsync(cancellationToken);
         return FulfilmentOutcome.Fulfilled;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Portal.Components.Account;
+using Portal.Components;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.History;
@@ -47,7 +48,7 @@ public static class LicenseDownloads
         if (license is not { KeyAvailable: true })
             return TypedResults.NotFound();
 
-        var actor = CustomerActor(user);
+        var actor = CurrentActor.From(user);
         audit.Record(db, actor, HistoryQueries.LicenseDownloaded, nameof(License), license.Id, organizationId,
             $"License key for {license.ProductName} {license.Major} ({Users(license.Seats)}) downloaded by {actor.Name}.");
         await db.SaveChangesAsync(cancellationToken);
@@ -72,7 +73,7 @@ public static class LicenseDownloads
         foreach (var license in licenses)
             text.Append('\n').Append(license.LicenseFileText);
 
-        var actor = CustomerActor(user);
+        var actor = CurrentActor.From(user);
         audit.Record(db, actor, HistoryQueries.LicensesDownloaded, nameof(Organization), organizationId, organizationId,
             $"All {licenses.Count} current license {(licenses.Count == 1 ? "key" : "keys")} downloaded in one file by {actor.Name}.",
             details: string.Join(',', licenses.Select(l => l.Id)));
@@ -110,11 +111,6 @@ public static class LicenseDownloads
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
     }
-
-    private static Actor CustomerActor(ClaimsPrincipal user) => Actor.Person(
-        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
-        user.Identity?.Name ?? user.FindFirstValue(ClaimTypes.Email) ?? "a member of your organization",
-        Roles.Customer);
 
     private static string Users(int seats) => seats == 1 ? "1 user" : $"{seats} users";
 
