@@ -84,6 +84,10 @@ public sealed class DiscountService(
         _ => kind.ToString(),
     };
 
+    /// <summary>How a usable discount reads in quotes and on the dashboard.</summary>
+    public static string Explain(DiscountApplication approved) =>
+        $"{Describe(approved.Kind)} discount of {approved.Percent} %, approved until {approved.ValidUntil:yyyy-MM-dd}";
+
     private async Task<DiscountApplication> DecideAsync(
         Guid applicationId, Action<PortalDbContext, DiscountApplication> decide, CancellationToken cancellationToken)
     {

@@ -58,8 +58,12 @@ public sealed record LicenseDetail(
     LicenseLink? UpgradedFrom,
     LicenseLink? ReplacedBy,
     DateOnly? SupportEndsOn,
-    string Key)
+    string Key,
+    int CurrentMajor)
 {
+    /// <summary>R6: an active license for an older major can be upgraded to the current one.</summary>
+    public bool Upgradable => Status == LicenseStatus.Active && Major < CurrentMajor;
+
     /// <summary>A revoked license's key is withdrawn (R10): it is not shown or handed out again.</summary>
     public bool KeyAvailable => Status != LicenseStatus.Revoked && Key.Length > 0;
 
@@ -128,6 +132,7 @@ public static class LicenseQueries
                     License = l,
                     ProductCode = p.Code,
                     ProductName = p.Name,
+                    p.CurrentMajor,
                     Licensee = o.Name,
                     UpgradedFrom = db.Licenses
                         .Where(f => f.Id == l.UpgradedFromId && f.OrganizationId == organizationId)
@@ -144,7 +149,7 @@ public static class LicenseQueries
         var supportEndsOn = await LicensingService.SupportEndsOnAsync(db, organizationId, cancellationToken);
         return new LicenseDetail(license.Id, found.ProductCode, found.ProductName, found.Licensee, license.Major, license.Seats,
             license.Source, license.Status, license.IssuedAt, license.StatusChangedAt, license.RevocationReason, license.OrderId,
-            found.UpgradedFrom, found.ReplacedBy, supportEndsOn, license.Key);
+            found.UpgradedFrom, found.ReplacedBy, supportEndsOn, license.Key, found.CurrentMajor);
     }
 
     /// <summary>Every active license of the organization with its key, by product and newest major first.</summary>
@@ -158,14 +163,14 @@ public static class LicenseQueries
         var supportEndsOn = await LicensingService.SupportEndsOnAsync(db, organizationId, cancellationToken);
         var active = await db.Licenses.AsNoTracking()
             .Where(l => l.OrganizationId == organizationId && l.Status == LicenseStatus.Active)
-            .Join(db.Products, l => l.ProductId, p => p.Id, (l, p) => new { License = l, p.Code, p.Name })
+            .Join(db.Products, l => l.ProductId, p => p.Id, (l, p) => new { License = l, p.Code, p.Name, p.CurrentMajor })
             .OrderBy(x => x.Name).ThenByDescending(x => x.License.Major).ThenBy(x => x.License.IssuedAt).ThenBy(x => x.License.Id)
             .ToListAsync(cancellationToken);
         return active
             .Where(x => x.License.Key.Length > 0)
             .Select(x => new LicenseDetail(x.License.Id, x.Code, x.Name, licensee, x.License.Major, x.License.Seats, x.License.Source,
                 x.License.Status, x.License.IssuedAt, x.License.StatusChangedAt, x.License.RevocationReason, x.License.OrderId,
-                UpgradedFrom: null, ReplacedBy: null, supportEndsOn, x.License.Key))
+                UpgradedFrom: null, ReplacedBy: null, supportEndsOn, x.License.Key, x.CurrentMajor))
             .ToList();
     }
 

@@ -30,28 +30,30 @@ public sealed class PricingService(TimeProvider clock)
         var total = lines.Sum(l => l.Total);
         var applied = discount is null
             ? null
-            : new AppliedDiscount(discount.Id, discount.Kind, percent,
-                $"{DiscountService.Describe(discount.Kind)} discount of {percent} %, approved until {discount.ValidUntil:yyyy-MM-dd}");
+            : new AppliedDiscount(discount.Id, discount.Kind, percent, DiscountService.Explain(discount));
         return new Quote(organizationId, product.Id, product.Name, product.CurrentMajor, product.Currency, lines,
             subtotal, applied, subtotal - total, total);
     }
 
     /// <summary>R6: the upgrade costs UpgradePercent of the current list price of the same seats.</summary>
     public static long UpgradeListPrice(Product product, int seats) =>
-        PercentOf(CurrentListPriceOfSeats(product, seats), product.UpgradePercent);
+        FindUpgradeListPrice(product, seats)
+        ?? throw new DomainException($"{product.Name} has no pack for {seats} users to price an upgrade with.");
+
+    /// <summary><see cref="UpgradeListPrice"/>, or null when the catalog cannot price that many seats.</summary>
+    public static long? FindUpgradeListPrice(Product product, int seats) =>
+        FindCurrentListPriceOfSeats(product, seats) is { } listPrice ? PercentOf(listPrice, product.UpgradePercent) : null;
 
     /// <summary>
     /// The current price of a number of seats: the pack of exactly that size, otherwise that many times the
-    /// one-user pack (licenses normally come from packs; complimentary ones may not).
+    /// one-user pack (licenses normally come from packs; complimentary ones may not); null without either.
     /// </summary>
-    public static long CurrentListPriceOfSeats(Product product, int seats)
+    public static long? FindCurrentListPriceOfSeats(Product product, int seats)
     {
         var exact = product.Packs.FirstOrDefault(p => p.Seats == seats);
         if (exact is not null)
             return exact.ListPriceMinor;
-        var single = product.Packs.FirstOrDefault(p => p.Seats == 1)
-            ?? throw new DomainException($"{product.Name} has no pack for {seats} users to price an upgrade with.");
-        return single.ListPriceMinor * seats;
+        return product.Packs.FirstOrDefault(p => p.Seats == 1) is { } single ? single.ListPriceMinor * seats : null;
     }
 
     /// <summary>The rounding rule: half away from zero, to the minor unit.</summary>

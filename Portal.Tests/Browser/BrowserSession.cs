@@ -60,6 +60,23 @@ public sealed class BrowserSession : IAsyncDisposable
         await WaitForInteractivityAsync();
     }
 
+    /// <summary>
+    /// At a phone's width: closes the navigation drawer if it starts open beside the content, as a phone user does to
+    /// read the page, and returns the first few elements of the page that stick out past the screen's right edge.
+    /// </summary>
+    public async Task<string> ElementsWiderThanThePhoneAsync()
+    {
+        if (await Page.Locator("#main-content").EvaluateAsync<double>("e => e.getBoundingClientRect().left") > 100)
+        {
+            await AppBar.GetByRole(AriaRole.Button, new() { Name = "Show or hide navigation", Exact = true }).ClickAsync();
+            await Page.WaitForFunctionAsync("() => document.querySelector('#main-content').getBoundingClientRect().left < 100");
+        }
+        return await Page.EvaluateAsync<string>("""
+            () => [...document.querySelectorAll('#main-content *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className).join(', ')
+            """);
+    }
+
     /// <summary>What the browser console reported as errors so far, to explain a failure.</summary>
     public string ConsoleErrors =>
         _consoleErrors.Count == 0 ? "(no console errors)" : "Console errors:\n" + string.Join("\n", _consoleErrors);

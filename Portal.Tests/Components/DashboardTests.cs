@@ -1,7 +1,10 @@
 using Bunit;
 using MudBlazor.Services;
 using Portal.Components.Dashboard;
+using Portal.Domain;
 using Portal.Domain.Licensing;
+using Portal.Domain.Pricing;
+using Portal.Endpoints;
 
 namespace Portal.Tests.Components;
 
@@ -67,5 +70,104 @@ public sealed class DashboardTests
 
         Assert.Contains("5 days left, until 4 Dec 2026", cut.Markup);
         Assert.Contains("waiting for our support team", cut.Markup);
+    }
+
+    private static CustomerOverview Overview(
+        IReadOnlyList<SeatHolding>? seats = null, IReadOnlyList<UpgradeOffer>? upgrades = null, DateOnly? supportEndsOn = null,
+        IReadOnlyList<EvaluationSummary>? evaluations = null, int pendingDiscounts = 0, string? usableDiscount = null) =>
+        new(seats ?? [], upgrades ?? [], supportEndsOn, evaluations ?? [], pendingDiscounts, usableDiscount);
+
+    private static readonly DateOnly Today = new(2026, 11, 29);
+
+    private static List<string> ActionKeys(IRenderedComponent<NextActions> cut) =>
+        cut.FindAll("[data-action]").Select(a => a.GetAttribute("data-action")!).ToList();
+
+    [Fact]
+    public async Task A_new_organization_is_offered_to_buy_evaluate_and_apply_for_a_discount()
+    {
+        await using var ctx = Context();
+
+        var cut = ctx.Render<NextActions>(p => p.Add(c => c.Overview, Overview()).Add(c => c.Today, Today));
+
+        Assert.Equal(["buy", "evaluate", "discount"], ActionKeys(cut));
+        Assert.Equal("/evaluation", cut.Find("[data-action=evaluate]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Older_licenses_put_the_upgrade_first_and_keys_can_be_downloaded()
+    {
+        await using var ctx = Context();
+        var offer = new UpgradeOffer(Guid.NewGuid(), Guid.NewGuid(), "OfficeStatus", 5, 6, 10, DateTimeOffset.UnixEpoch, new Money(21_000, "USD"));
+
+        var cut = ctx.Render<NextActions>(p => p
+            .Add(c => c.Overview, Overview(seats: [new SeatHolding("OfficeStatus", 5, false, 10, 1)], upgrades: [offer], usableDiscount: "Nonprofit discount of 40 %"))
+            .Add(c => c.Today, Today));
+
+        Assert.Equal(["upgrade", "buy", "evaluate", "keys"], ActionKeys(cut));
+        Assert.Contains("Upgrade 1 older license", cut.Find("[data-action=upgrade]").TextContent);
+        Assert.Contains("mud-button-filled", cut.Find("[data-action=upgrade]").ClassName);
+        Assert.Equal(LicenseDownloads.DownloadAllPath, cut.Find("[data-action=keys]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task A_running_evaluation_without_licenses_counts_down_to_buying_and_offers_more_time_near_its_end()
+    {
+        await using var ctx = Context();
+        var evaluation = new EvaluationSummary("OfficeStatus", 6, DateTimeOffset.UnixEpoch, 3, ExtensionPending: false);
+
+        var cut = ctx.Render<NextActions>(p => p.Add(c => c.Overview, Overview(evaluations: [evaluation], pendingDiscounts: 1)).Add(c => c.Today, Today));
+
+        Assert.Equal(["buy", "extend"], ActionKeys(cut));
+        Assert.Contains("before your evaluation ends in 3 days", cut.Find("[data-action=buy]").TextContent);
+    }
+
+    [Fact]
+    public async Task Ended_support_is_renewed_by_buying()
+    {
+        await using var ctx = Context();
+
+        var cut = ctx.Render<NextActions>(p => p
+            .Add(c => c.Overview, Overview(seats: [new SeatHolding("OfficeStatus", 6, true, 10, 1)], supportEndsOn: Today.AddDays(-1), usableDiscount: "x"))
+            .Add(c => c.Today, Today));
+
+        Assert.Equal(["buy", "keys"], ActionKeys(cut));
+        Assert.Contains("renew support", cut.Find("[data-action=buy]").TextContent);
+    }
+
+    [Fact]
+    public async Task Older_seats_say_what_upgrading_them_lists_at()
+    {
+        await using var ctx = Context();
+
+        var cut = ctx.Render<SeatsSummary>(p => p.Add(c => c.Holdings, [new SeatHolding("OfficeStatus", 5, false, 10, 1, new Money(21_000, "USD"))]));
+
+        Assert.Contains("for USD 210.00 at list price", cut.Markup);
+        Assert.NotNull(cut.Find("a[href='/upgrade']"));
+    }
+
+    [Fact]
+    public async Task Pending_requests_and_the_discount_in_force_link_to_where_they_are_followed()
+    {
+        await using var ctx = Context();
+        var evaluation = new EvaluationSummary("OfficeStatus", 6, DateTimeOffset.UnixEpoch, 3, ExtensionPending: true);
+
+        var cut = ctx.Render<PendingRequests>(p => p.Add(c => c.Overview,
+            Overview(evaluations: [evaluation], pendingDiscounts: 2, usableDiscount: "Nonprofit discount of 40 %, approved until 2027-11-29")));
+
+        var items = cut.FindAll("li").Select(li => System.Text.RegularExpressions.Regex.Replace(li.TextContent, @"\s+", " ")).ToList();
+        Assert.Equal(3, items.Count);
+        Assert.Contains("Nonprofit discount of 40 %, approved until 2027-11-29 applies to every quote", items[0]);
+        Assert.Contains("2 discount applications are waiting", items[1]);
+        Assert.Contains("more evaluation time is waiting", items[2]);
+    }
+
+    [Fact]
+    public async Task Nothing_pending_shows_no_requests_section()
+    {
+        await using var ctx = Context();
+
+        var cut = ctx.Render<PendingRequests>(p => p.Add(c => c.Overview, Overview()));
+
+        Assert.Empty(cut.Markup.Trim());
     }
 }

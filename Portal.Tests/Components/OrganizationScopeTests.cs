@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MudBlazor;
@@ -15,7 +16,10 @@ using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
+using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
+using Portal.Domain.Pricing;
+using Portal.Payments;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Components;
@@ -52,6 +56,7 @@ internal sealed class CustomerPageContext : IAsyncDisposable
         ctx.Services.AddSingleton(domain.Get<IOptions<EvaluationOptions>>());
         ctx.Services.AddSingleton(domain.Get<IOptions<DiscountOptions>>());
         ctx.Services.AddSingleton(new OrganizationService(dbFactory, domain.Get<AuditLog>()));
+        AddBuying(ctx.Services, domain);
         ctx.Services.AddCascadingAuthenticationState();
         ctx.Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(Principal(member, organization)));
         ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
@@ -61,6 +66,21 @@ internal sealed class CustomerPageContext : IAsyncDisposable
         page.Dialogs = ctx.Render<MudDialogProvider>();
         page.Snackbars = ctx.Render<MudSnackbarProvider>();
         return page;
+    }
+
+    /// <summary>Pricing, orders and checkout as Development without a Stripe key runs them: the test checkout.</summary>
+    private static void AddBuying(IServiceCollection services, DomainFixture domain)
+    {
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton(domain.Get<PricingService>());
+        services.AddSingleton(domain.Get<OrderService>());
+        services.AddSingleton(domain.Get<PaymentEventService>());
+        services.AddSingleton(domain.Get<FulfilmentService>());
+        services.AddSingleton(new StripeSettings());
+        services.AddSingleton<StripeApi>();
+        services.AddSingleton<StripeCheckout>();
+        services.AddSingleton<CheckoutStatus>();
     }
 
     public static async Task<PortalUser> AddMemberAsync(DomainFixture domain, Organization organization, string email)

@@ -1,3 +1,5 @@
+using Portal.Domain;
+using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Licensing;
 using Portal.Tests.Builders;
@@ -28,11 +30,30 @@ public sealed class CustomerOverviewTests : IAsyncLifetime
         var overview = await CustomerOverview.LoadAsync(db, _fx.Contoso.Id, _fx.Clock.GetUtcNow());
 
         Assert.Equal(
-            [new SeatHolding("OfficeStatus", 7, true, 30, 2), new SeatHolding("OfficeStatus", 6, false, 10, 1)],
+            [new SeatHolding("OfficeStatus", 7, true, 30, 2), new SeatHolding("OfficeStatus", 6, false, 10, 1, new Money(21_000, "USD"))],
             overview.Seats);
+        var upgrade = Assert.Single(overview.Upgrades);
+        Assert.Equal((6, 7, 10), (upgrade.FromMajor, upgrade.ToMajor, upgrade.Seats));
         Assert.Equal(DateOnly.FromDateTime(DomainFixture.Start.AddDays(365).UtcDateTime), overview.SupportEndsOn);
         var summary = Assert.Single(overview.Evaluations);
         Assert.Equal((7, 20, true), (summary.Major, summary.DaysLeft, summary.ExtensionPending));
         Assert.Equal(0, overview.PendingDiscountApplications);
+        Assert.Equal(1, overview.PendingExtensionRequests);
+        Assert.Null(overview.UsableDiscount);
+    }
+
+    [Fact]
+    public async Task The_overview_names_the_discount_in_force_and_counts_pending_applications()
+    {
+        var discounts = _fx.Get<DiscountService>();
+        var approved = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity no. 1234567", [], DomainFixture.Customer);
+        await discounts.ApproveAsync(approved.Id, 40, null, "Welcome", DomainFixture.Sales);
+        await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "We used BrandX", [], DomainFixture.Customer);
+        await using var db = _fx.Db();
+
+        var overview = await CustomerOverview.LoadAsync(db, _fx.Contoso.Id, _fx.Clock.GetUtcNow());
+
+        Assert.StartsWith("Nonprofit discount of 40 %, approved until ", overview.UsableDiscount);
+        Assert.Equal(1, overview.PendingDiscountApplications);
     }
 }

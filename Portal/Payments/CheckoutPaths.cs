@@ -17,6 +17,9 @@ public static class CheckoutPaths
 
     public static string ReturnForSession(string sessionId) => $"{Return}?session_id={Uri.EscapeDataString(sessionId)}";
 
+    /// <summary>The customer's page of one order.</summary>
+    public static string OrderDetail(Guid orderId) => $"/orders/{orderId}";
+
     /// <summary>The Development test checkout page (no Stripe key configured).</summary>
     public static string Test(Guid orderId) => $"/checkout/test/{orderId}";
 

@@ -17,9 +17,13 @@ public sealed record CheckoutLicenseView(Guid Id, string Product, int Major, int
 /// <summary>What the checkout return page shows: an order of the user's organization and the licenses it issued.</summary>
 public sealed record CheckoutStatusView(
     Guid OrderId,
+    DateTimeOffset PlacedAt,
     OrderStatus Status,
     string? StatusReason,
     bool Disputed,
+    string Subtotal,
+    string? DiscountDescription,
+    string DiscountTotal,
     string Total,
     string PurchaserEmail,
     string? ReceiptUrl,
@@ -103,7 +107,9 @@ public sealed class CheckoutStatus(
             .ToListAsync(cancellationToken);
 
         return new CheckoutStatusView(
-            order.Id, order.Status, order.StatusReason, order.Disputed, Format(order.Total, order.Currency), order.PlacedByEmail, order.ReceiptUrl,
+            order.Id, order.PlacedAt, order.Status, order.StatusReason, order.Disputed, Format(order.Subtotal, order.Currency),
+            order.DiscountTotal > 0 ? order.DiscountDescription : null, Format(order.DiscountTotal, order.Currency),
+            Format(order.Total, order.Currency), order.PlacedByEmail, order.ReceiptUrl,
             StripeCheckout.InDisplayOrder(order.Lines).Select(l => new CheckoutLineView(l.Description, l.Quantity, Format(l.UnitPrice, order.Currency), Format(l.Total, order.Currency))).ToList(),
             licenses.OrderByDescending(x => x.License.Seats).ThenBy(x => x.License.IssuedAt)
                 .Select(x => new CheckoutLicenseView(x.License.Id, x.Product, x.License.Major, x.License.Seats, Describe(x.License.Status), x.License.Key))
