@@ -10,6 +10,7 @@ using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
+using Portal.Domain.Outbox;
 
 namespace Portal.Domain.Data;
 
@@ -92,8 +93,9 @@ public static class DevelopmentData
         var audit = new AuditLog(clock);
         var licensing = new LicensingService(services.GetRequiredService<ILicenseKeySigner>(), audit, clock);
         var evaluations = new EvaluationService(factory, services.GetRequiredService<ILicenseKeySigner>(), audit,
-            services.GetRequiredService<IOptions<EvaluationOptions>>(), clock);
-        var discounts = new DiscountService(factory, audit, services.GetRequiredService<IOptions<DiscountOptions>>(), clock);
+            services.GetRequiredService<IOptions<EvaluationOptions>>(), services.GetRequiredService<EmailOutbox>(), clock);
+        var discounts = new DiscountService(factory, audit, services.GetRequiredService<IOptions<DiscountOptions>>(),
+            services.GetRequiredService<EmailOutbox>(), clock);
 
         await using var db = await factory.CreateDbContextAsync();
         var product = OfficeStatusAt(5, 4);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.History;
+using Portal.Domain.Outbox;
 
 namespace Portal.Domain.Discounts;
 
@@ -11,6 +12,7 @@ public sealed class DiscountService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditLog audit,
     IOptions<DiscountOptions> options,
+    EmailOutbox outbox,
     TimeProvider clock)
 {
     public async Task<DiscountApplication> SubmitAsync(
@@ -30,24 +32,38 @@ public sealed class DiscountService(
         return application;
     }
 
-    /// <summary>Approves with the given percent and validity, or the configured defaults for the kind.</summary>
+    /// <summary>Approves with the given percent and validity, or the configured defaults for the kind; the customer is emailed.</summary>
     public Task<DiscountApplication> ApproveAsync(
         Guid applicationId, int? percent, DateTimeOffset? validUntil, string? note, Actor actor, CancellationToken cancellationToken = default) =>
-        DecideAsync(applicationId, (db, application) =>
+        DecideAsync(applicationId, async (db, application) =>
         {
             var now = clock.GetUtcNow();
             application.Approve(percent ?? options.Value.DefaultPercent(application.Kind),
                 validUntil ?? now.AddDays(options.Value.DefaultValidityDays), note, actor, now);
             audit.Record(db, actor, "discount.approved", nameof(DiscountApplication), application.Id, application.OrganizationId,
                 $"{Describe(application.Kind)} discount of {application.Percent} % approved, valid until {application.ValidUntil:yyyy-MM-dd}.");
+            await EmailDecisionAsync(db, application, $"Your {Describe(application.Kind).ToLowerInvariant()} discount is approved",
+                [
+                    $"Good news: your application for the {Describe(application.Kind).ToLowerInvariant()} discount was approved.",
+                    $"{application.Percent} % comes off every order placed in the portal until {application.ValidUntil:d MMMM yyyy}"
+                        + (application.Kind == DiscountKind.CrossGrade ? " (the cross-grade discount applies to one order)." : "."),
+                    .. NoteParagraph(application.Note),
+                ], cancellationToken);
         }, cancellationToken);
 
+    /// <summary>Denies with a reason, which the customer is emailed.</summary>
     public Task<DiscountApplication> DenyAsync(Guid applicationId, string reason, Actor actor, CancellationToken cancellationToken = default) =>
-        DecideAsync(applicationId, (db, application) =>
+        DecideAsync(applicationId, async (db, application) =>
         {
             application.Deny(reason, actor, clock.GetUtcNow());
             audit.Record(db, actor, "discount.denied", nameof(DiscountApplication), application.Id, application.OrganizationId,
                 $"{Describe(application.Kind)} discount application denied: {application.Note}");
+            await EmailDecisionAsync(db, application, $"Your {Describe(application.Kind).ToLowerInvariant()} discount application",
+                [
+                    $"We are sorry: your application for the {Describe(application.Kind).ToLowerInvariant()} discount was not approved.",
+                    $"The reason: {application.Note}",
+                    "You can apply again in the portal with more evidence.",
+                ], cancellationToken);
         }, cancellationToken);
 
     /// <summary>R7: at most one discount applies: the largest usable one (a tie prefers the one that is not used up).</summary>
@@ -88,13 +104,24 @@ public sealed class DiscountService(
     public static string Explain(DiscountApplication approved) =>
         $"{Describe(approved.Kind)} discount of {approved.Percent} %, approved until {approved.ValidUntil:yyyy-MM-dd}";
 
+    private static IEnumerable<string> NoteParagraph(string? note) =>
+        string.IsNullOrWhiteSpace(note) ? [] : [$"A note from our sales team: {note}"];
+
+    private async Task EmailDecisionAsync(
+        PortalDbContext db, DiscountApplication application, string subject, string[] paragraphs, CancellationToken cancellationToken)
+    {
+        var to = await DecisionEmail.RecipientsAsync(db, application.OrganizationId, application.AppliedByUserId, cancellationToken);
+        if (to.Count > 0)
+            outbox.Enqueue(db, DecisionEmail.Compose(to, subject, $"discount-decision:{application.Id:N}", paragraphs));
+    }
+
     private async Task<DiscountApplication> DecideAsync(
-        Guid applicationId, Action<PortalDbContext, DiscountApplication> decide, CancellationToken cancellationToken)
+        Guid applicationId, Func<PortalDbContext, DiscountApplication, Task> decide, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var application = await db.DiscountApplications.SingleOrDefaultAsync(a => a.Id == applicationId, cancellationToken)
             ?? throw new DomainException("That discount application does not exist.");
-        decide(db, application);
+        await decide(db, application);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -6,6 +6,7 @@ using Portal.Domain.Data;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Domain.Outbox;
 
 namespace Portal.Domain.Evaluations;
 
@@ -15,6 +16,7 @@ public sealed class EvaluationService(
     ILicenseKeySigner signer,
     AuditLog audit,
     IOptions<EvaluationOptions> options,
+    EmailOutbox outbox,
     TimeProvider clock)
 {
     private EvaluationOptions Options => options.Value;
@@ -62,21 +64,32 @@ public sealed class EvaluationService(
     }
 
     public Task<Evaluation> GrantAsync(Guid requestId, int days, string? note, Actor actor, CancellationToken cancellationToken = default) =>
-        DecideAsync(requestId, actor, (db, evaluation, request, product, organizationName) =>
+        DecideAsync(requestId, actor, async (db, evaluation, request, product, organizationName) =>
         {
             request.Grant(evaluation, days, note, actor, clock.GetUtcNow(), Options);
             audit.Record(db, actor, "evaluation.extension-granted", nameof(ExtensionRequest), request.Id, evaluation.OrganizationId,
                 $"{days} more evaluation days granted; the evaluation now runs until {evaluation.ExpiresAt:yyyy-MM-dd}.");
-            return SignAsync(db, evaluation, organizationName, product, cancellationToken);
+            await SignAsync(db, evaluation, organizationName, product, cancellationToken);
+            await EmailDecisionAsync(db, evaluation, request, $"Your {product.Name} evaluation is extended",
+                [
+                    $"Our support team granted {days} more {(days == 1 ? "day" : "days")} for your evaluation of {product.Name} {evaluation.Major}.",
+                    $"It now runs until {evaluation.ExpiresAt:d MMMM yyyy}. Download the new evaluation key from the Evaluation page of the portal and replace the old one.",
+                    .. NoteParagraph(request.Note),
+                ], cancellationToken);
         }, cancellationToken);
 
     public Task<Evaluation> DenyAsync(Guid requestId, string reason, Actor actor, CancellationToken cancellationToken = default) =>
-        DecideAsync(requestId, actor, (db, evaluation, request, _, _) =>
+        DecideAsync(requestId, actor, async (db, evaluation, request, product, _) =>
         {
             request.Deny(reason, actor, clock.GetUtcNow());
             audit.Record(db, actor, "evaluation.extension-denied", nameof(ExtensionRequest), request.Id, evaluation.OrganizationId,
                 $"Extension request denied: {request.Note}");
-            return Task.CompletedTask;
+            await EmailDecisionAsync(db, evaluation, request, $"Your {product.Name} evaluation extension request",
+                [
+                    $"We are sorry: your request for more time to evaluate {product.Name} {evaluation.Major} was not granted.",
+                    $"The reason: {request.Note}",
+                    $"Your evaluation runs until {evaluation.ExpiresAt:d MMMM yyyy}.",
+                ], cancellationToken);
         }, cancellationToken);
 
     private async Task<Evaluation> DecideAsync(
@@ -110,6 +123,17 @@ public sealed class EvaluationService(
         evaluation.AttachKey(signer.Sign(new LicenseKeyClaims(
             evaluation.Id, product.Code, product.Name, licensee, evaluation.Major, Options.Seats, LicenseKind.Evaluation,
             clock.GetUtcNow(), supportEndsOn, evaluation.ExpiresAt)));
+    }
+
+    private static IEnumerable<string> NoteParagraph(string? note) =>
+        string.IsNullOrWhiteSpace(note) ? [] : [$"A note from our support team: {note}"];
+
+    private async Task EmailDecisionAsync(
+        PortalDbContext db, Evaluation evaluation, ExtensionRequest request, string subject, string[] paragraphs, CancellationToken cancellationToken)
+    {
+        var to = await DecisionEmail.RecipientsAsync(db, evaluation.OrganizationId, request.RequestedByUserId, cancellationToken);
+        if (to.Count > 0)
+            outbox.Enqueue(db, DecisionEmail.Compose(to, subject, $"extension-decision:{request.Id:N}", paragraphs));
     }
 
     private static DomainException AlreadyEvaluated(Product product) =>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain;
+using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
 using Portal.Domain.History;
 using Portal.Tests.Builders;
@@ -102,6 +103,51 @@ public sealed class DiscountTests : IAsyncLifetime
         Assert.Equal(1, outcomes.Count(won => won));
         await using var db = _fx.Db();
         Assert.Single(await db.AuditEvents.Where(e => e.Action == "discount.approved" || e.Action == "discount.denied").ToListAsync());
+        Assert.Single(await db.OutboxMessages.ToListAsync());
+    }
+
+    [Fact]
+    public async Task R7_an_approval_emails_the_applicant_and_the_billing_contact_the_percent_and_validity()
+    {
+        var applicant = await AddMemberAsync("ana@contoso.example");
+        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 1234567", [], applicant);
+
+        await Discounts.ApproveAsync(application.Id, 40, DomainFixture.Start.AddDays(180), "Welcome aboard", DomainFixture.Sales);
+
+        await using var db = _fx.Db();
+        var email = Assert.Single(await db.OutboxMessages.ToListAsync());
+        Assert.Equal(["ana@contoso.example", "billing@contoso.example"], email.To);
+        Assert.Equal("Your nonprofit discount is approved", email.Subject);
+        Assert.Contains("40 % comes off every order placed in the portal until 28 May 2027.", email.TextBody);
+        Assert.Contains("A note from our sales team: Welcome aboard", email.TextBody);
+    }
+
+    [Fact]
+    public async Task A_denial_emails_the_reason_and_a_failed_decision_emails_nothing()
+    {
+        var applicant = await AddMemberAsync("ana@contoso.example");
+        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Governmental, "We are a ministry", [], applicant);
+
+        await Assert.ThrowsAsync<DomainException>(() => Discounts.DenyAsync(application.Id, "No evidence", DomainFixture.Support));
+        await Discounts.DenyAsync(application.Id, "Please attach your registration", DomainFixture.Sales);
+
+        await using var db = _fx.Db();
+        var email = Assert.Single(await db.OutboxMessages.ToListAsync());
+        Assert.Contains("The reason: Please attach your registration", email.TextBody);
+        Assert.Contains("&lt;", DecisionEmailHtml("<b>"));
+    }
+
+    private static string DecisionEmailHtml(string paragraph) =>
+        Portal.Domain.Outbox.DecisionEmail.Compose(["a@b.example"], "s", "k", paragraph).HtmlBody!;
+
+    private async Task<Actor> AddMemberAsync(string email)
+    {
+        await using var db = _fx.Db();
+        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
+        user.JoinOrganization(await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id));
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return Actor.Person(user.Id, email, Roles.Customer);
     }
 
     [Fact]

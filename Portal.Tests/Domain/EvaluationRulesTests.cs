@@ -150,6 +150,28 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
         var decided = stored.Requests.Single();
         Assert.NotEqual(ExtensionStatus.Pending, decided.Status);
         Assert.Equal(decided.Status == ExtensionStatus.Granted ? DomainFixture.Start.AddDays(40) : DomainFixture.Start.AddDays(30), stored.ExpiresAt);
+        await using var db = _fx.Db();
+        Assert.Single(await db.OutboxMessages.ToListAsync());
+    }
+
+    [Fact]
+    public async Task R9_a_grant_emails_the_new_expiry_and_a_denial_the_reason_to_the_billing_contact()
+    {
+        var evaluation = await StartAsync();
+        var first = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot", DomainFixture.Customer);
+        await Evaluations.GrantAsync(first.Id, 14, "Good luck", DomainFixture.Support);
+        var second = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 20, "Board meets late", DomainFixture.Customer);
+
+        await Evaluations.DenyAsync(second.Id, "Please buy seats now", DomainFixture.Support);
+
+        await using var db = _fx.Db();
+        var emails = await db.OutboxMessages.OrderBy(m => m.CreatedAt).ToListAsync();
+        Assert.Equal(2, emails.Count);
+        Assert.All(emails, e => Assert.Equal(["billing@contoso.example"], e.To));
+        Assert.Equal("Your OfficeStatus evaluation is extended", emails[0].Subject);
+        Assert.Contains("granted 14 more days", emails[0].TextBody);
+        Assert.Contains("It now runs until 12 January 2027.", emails[0].TextBody);
+        Assert.Contains("The reason: Please buy seats now", emails[1].TextBody);
     }
 
     [Fact]
