@@ -63,5 +63,16 @@ public sealed class Evaluation
         ExpiresAt = newExpiry;
     }
 
+    /// <summary>
+    /// The most days support (not an admin) may grant now: one extension's cap, and no more than keeps the whole
+    /// evaluation within its cap. Zero when the evaluation is already as long as support may make it.
+    /// </summary>
+    public int MostDaysSupportMayGrantAt(DateTimeOffset now, EvaluationOptions options)
+    {
+        var from = ExpiresAt > now ? ExpiresAt : now;
+        var daysLeftUnderCap = (int)Math.Floor(options.MaxEvaluationDays - (from - StartedAt).TotalDays);
+        return Math.Clamp(daysLeftUnderCap, 0, options.MaxExtensionDays);
+    }
+
     internal void AttachKey(string key) => Key = key;
 }
