@@ -24,6 +24,7 @@ app.UsePortalPipeline();
 app.MapPortalUi();
 app.MapPortalEndpoints();
 app.MapLicenseDownloads();
+app.MapStaffDownloads();
 app.MapEvaluationDownloads();
 app.MapLicenseKeyEndpoints();
 app.MapPayments();

@@ -55,19 +55,10 @@ public static class DiscountDesk
             : 0;
         var total = query.Status == DiscountStatus.Pending ? pending : await filtered.CountAsync(cancellationToken);
 
-        // Two orders in one list: the page may start among the pending ones and run on into the decided ones.
-        var skip = (page - 1) * pageSize;
-        var rows = new List<DiscountQueueRow>();
-        if (skip < pending)
-        {
-            rows.AddRange(await Rows(filtered.Where(a => a.Status == DiscountStatus.Pending), db, oldestFirst: true)
-                .Skip(skip).Take(pageSize).ToListAsync(cancellationToken));
-        }
-        if (rows.Count < pageSize && query.Status != DiscountStatus.Pending)
-        {
-            rows.AddRange(await Rows(filtered.Where(a => a.Status != DiscountStatus.Pending), db, oldestFirst: false)
-                .Skip(Math.Max(0, skip - pending)).Take(pageSize - rows.Count).ToListAsync(cancellationToken));
-        }
+        var rows = await SplitPaging.PageAsync(
+            Rows(filtered.Where(a => a.Status == DiscountStatus.Pending), db, oldestFirst: true), pending,
+            query.Status == DiscountStatus.Pending ? null : Rows(filtered.Where(a => a.Status != DiscountStatus.Pending), db, oldestFirst: false),
+            page, pageSize, cancellationToken);
         return new DiscountQueuePage(rows, total);
     }
 

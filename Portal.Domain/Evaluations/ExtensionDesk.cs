@@ -58,20 +58,13 @@ public static class ExtensionDesk
             : 0;
         var total = query.Status == ExtensionStatus.Pending ? pending : await filtered.CountAsync(cancellationToken);
 
-        var skip = (page - 1) * pageSize;
-        var rows = new List<ExtensionQueueRow>();
-        if (skip < pending)
-        {
-            rows.AddRange(await Rows(filtered.Where(x => x.Request.Status == ExtensionStatus.Pending)
-                    .OrderBy(x => x.Request.RequestedAt).ThenBy(x => x.Request.Id))
-                .Skip(skip).Take(pageSize).ToListAsync(cancellationToken));
-        }
-        if (rows.Count < pageSize && query.Status != ExtensionStatus.Pending)
-        {
-            rows.AddRange(await Rows(filtered.Where(x => x.Request.Status != ExtensionStatus.Pending)
-                    .OrderByDescending(x => x.Request.RequestedAt).ThenByDescending(x => x.Request.Id))
-                .Skip(Math.Max(0, skip - pending)).Take(pageSize - rows.Count).ToListAsync(cancellationToken));
-        }
+        var rows = await SplitPaging.PageAsync(
+            Rows(filtered.Where(x => x.Request.Status == ExtensionStatus.Pending).OrderBy(x => x.Request.RequestedAt).ThenBy(x => x.Request.Id)),
+            pending,
+            query.Status == ExtensionStatus.Pending
+                ? null
+                : Rows(filtered.Where(x => x.Request.Status != ExtensionStatus.Pending).OrderByDescending(x => x.Request.RequestedAt).ThenByDescending(x => x.Request.Id)),
+            page, pageSize, cancellationToken);
         return new ExtensionQueuePage(rows, total);
     }
 

@@ -9,6 +9,8 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Organizations;
 
+using static Portal.Tests.Integration.AccountForms;
+
 namespace Portal.Tests.Integration;
 
 /// <summary>One running Portal for the account page tests. Each test uses its own accounts and organizations.</summary>
@@ -307,34 +309,6 @@ public sealed partial class AccountPagesTests(AccountPagesApp app) : IClassFixtu
         ["Input.ConfirmPassword"] = NewPassword,
     };
 
-    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password, string? returnUrl = null) =>
-        PostFormAsync(client, returnUrl is null ? "/Account/Login" : $"/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}", "login", new()
-        {
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-        });
-
-    /// <summary>GETs the page, checks that it has the form and every field, and posts it back like a browser.</summary>
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, string formName, Dictionary<string, string> fields)
-    {
-        var page = await client.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var html = await page.Content.ReadAsStringAsync();
-
-        Assert.Contains($"name=\"_handler\" value=\"{formName}\"", html);
-        foreach (var name in fields.Keys)
-            Assert.Contains($"name=\"{name}\"", html);
-        var token = AntiforgeryToken().Match(html);
-        Assert.True(token.Success, $"{path} has no antiforgery token");
-
-        var form = new Dictionary<string, string>(fields)
-        {
-            ["_handler"] = formName,
-            ["__RequestVerificationToken"] = token.Groups[1].Value,
-        };
-        return await client.PostAsync(path, new FormUrlEncodedContent(form));
-    }
-
     private static IEnumerable<string> SetCookies(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [];
 
@@ -362,8 +336,6 @@ public sealed partial class AccountPagesTests(AccountPagesApp app) : IClassFixtu
         return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Organizations.AnyAsync(o => o.Name == name);
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     [GeneratedRegex(@"https?://\S+/Account/ConfirmEmail\?\S+")]
     private static partial Regex ConfirmEmailLink();

@@ -122,7 +122,7 @@ public sealed partial class LicenseDownloadTests(LicenseDownloadApp app) : IClas
     public async Task Staff_without_an_organization_are_refused_the_downloads()
     {
         using var client = NewClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, DevelopmentData.SupportEmail)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await AccountForms.SignInAsync(client, DevelopmentData.SupportEmail, DevelopmentData.DemoPassword)).StatusCode);
         var license = (await LicensesAsync(DevelopmentData.DemoOrganizationName)).First();
 
         var response = await client.GetAsync($"/licenses/{license.Id}/download");
@@ -225,24 +225,9 @@ public sealed partial class LicenseDownloadTests(LicenseDownloadApp app) : IClas
     private async Task<HttpClient> SignedInCustomerAsync()
     {
         var client = NewClient();
-        var response = await SignInAsync(client, DevelopmentData.CustomerEmail);
+        var response = await AccountForms.SignInAsync(client, DevelopmentData.CustomerEmail, DevelopmentData.DemoPassword);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return client;
-    }
-
-    /// <summary>Posts the real sign-in form (antiforgery token and handler name as rendered).</summary>
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email)
-    {
-        var page = await client.GetStringAsync("/Account/Login");
-        var token = AntiforgeryToken().Match(page);
-        Assert.True(token.Success, "The sign-in page has no antiforgery token.");
-        return await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = email,
-            ["Input.Password"] = DevelopmentData.DemoPassword,
-            ["_handler"] = "login",
-            ["__RequestVerificationToken"] = token.Groups[1].Value,
-        }));
     }
 
     private static async Task<LicenseKeyVerifier> VerifierAsync(HttpClient client) =>
@@ -317,8 +302,6 @@ public sealed partial class LicenseDownloadTests(LicenseDownloadApp app) : IClas
         return rows;
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     [GeneratedRegex(@"<h1[\s>]")]
     private static partial Regex H1();

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -135,7 +134,7 @@ public partial class PaymentsApp : IAsyncLifetime
         var signIn = await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["_handler"] = "login",
-            ["__RequestVerificationToken"] = AntiforgeryToken(login),
+            ["__RequestVerificationToken"] = AccountForms.AntiforgeryToken(login),
             ["Input.Email"] = email,
             ["Input.Password"] = Password,
         }));
@@ -169,7 +168,7 @@ public partial class PaymentsApp : IAsyncLifetime
         var page = await customer.Client.GetStringAsync(CheckoutPaths.ReturnForOrder(formPageOrderId ?? orderId));
         var form = new Dictionary<string, string>(extraFields ?? new Dictionary<string, string>())
         {
-            ["__RequestVerificationToken"] = AntiforgeryToken(page),
+            ["__RequestVerificationToken"] = AccountForms.AntiforgeryToken(page),
         };
         return await customer.Client.PostAsync(CheckoutPaths.Start(orderId), new FormUrlEncodedContent(form));
     }
@@ -213,16 +212,6 @@ public partial class PaymentsApp : IAsyncLifetime
         return await db.AuditEvents.AsNoTracking().Where(e => e.OrganizationId == organizationId).OrderBy(e => e.Id)
             .Select(e => e.Action + ": " + e.Summary).ToListAsync();
     }
-
-    public static string AntiforgeryToken(string html)
-    {
-        var token = AntiforgeryTokenField().Match(html);
-        Assert.True(token.Success, "the page has no antiforgery token");
-        return WebUtility.HtmlDecode(token.Groups[1].Value);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryTokenField();
 
     private sealed class FailingOnceEventHandler(IStripeEventHandler inner, ConcurrentDictionary<string, bool> failOnce) : IStripeEventHandler
     {

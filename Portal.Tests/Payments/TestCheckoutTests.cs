@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Portal.Domain.Ordering;
 using Portal.Payments;
 
+using Portal.Tests.Integration;
+
 namespace Portal.Tests.Payments;
 
 /// <summary>Portal in Development with no Stripe key: the same app and helpers, and a fake Stripe that must get no call.</summary>
@@ -32,7 +34,7 @@ public sealed partial class TestCheckoutTests(TestCheckoutApp app) : IClassFixtu
 
         var pay = await customer.Client.PostAsync(CheckoutPaths.TestPay(order.Id), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = PaymentsApp.AntiforgeryToken(page),
+            ["__RequestVerificationToken"] = AccountForms.AntiforgeryToken(page),
         }));
 
         Assert.Equal(HttpStatusCode.SeeOther, pay.StatusCode);
@@ -53,7 +55,7 @@ public sealed partial class TestCheckoutTests(TestCheckoutApp app) : IClassFixtu
         var order = await app.PlaceOrderAsync(owner, (5, 1));
         var intruder = await app.NewCustomerAsync();
         var own = await app.PlaceOrderAsync(intruder, (1, 1));
-        var token = PaymentsApp.AntiforgeryToken(await intruder.Client.GetStringAsync(CheckoutPaths.Test(own.Id)));
+        var token = AccountForms.AntiforgeryToken(await intruder.Client.GetStringAsync(CheckoutPaths.Test(own.Id)));
 
         var page = await intruder.Client.GetAsync(CheckoutPaths.Test(order.Id));
         var pay = await intruder.Client.PostAsync(CheckoutPaths.TestPay(order.Id), new FormUrlEncodedContent(new Dictionary<string, string>

@@ -71,9 +71,7 @@ public static class EvaluationDownloads
             $"Evaluation key for {found.Name} {found.Major} downloaded by {actor.Name}.");
         await db.SaveChangesAsync(cancellationToken);
 
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(file, LicenseFile.MediaType, LicenseFile.FileName(claims));
+        return Downloads.Attachment(context, file, LicenseFile.MediaType, LicenseFile.FileName(claims));
     }
 
     /// <summary>What a stored key states for the readable header; nothing when it cannot be read (it is never trusted here).</summary>

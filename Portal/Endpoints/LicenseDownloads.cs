@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
 using Portal.Components.Account;
 using Portal.Components;
 using Portal.Domain.Accounts;
@@ -53,7 +51,7 @@ public static class LicenseDownloads
             $"License key for {license.ProductName} {license.Major} ({Users(license.Seats)}) downloaded by {actor.Name}.");
         await db.SaveChangesAsync(cancellationToken);
 
-        return Attachment(context, Utf8.GetBytes(license.LicenseFileText), $"{LicenseFile.MediaType}; charset=utf-8", license.LicenseFileName);
+        return Downloads.Attachment(context, Utf8.GetBytes(license.LicenseFileText), $"{LicenseFile.MediaType}; charset=utf-8", license.LicenseFileName);
     }
 
     private static async Task<IResult> DownloadAllAsync(
@@ -80,7 +78,7 @@ public static class LicenseDownloads
         await db.SaveChangesAsync(cancellationToken);
 
         var fileName = $"{Slug(licenses[0].Licensee)}-license-keys-{now.UtcDateTime:yyyy-MM-dd}.txt";
-        return Attachment(context, Utf8.GetBytes(text.ToString()), $"{LicenseFile.MediaType}; charset=utf-8", fileName);
+        return Downloads.Attachment(context, Utf8.GetBytes(text.ToString()), $"{LicenseFile.MediaType}; charset=utf-8", fileName);
     }
 
     /// <summary>The whole history, streamed: memory stays flat however long the history is.</summary>
@@ -88,7 +86,7 @@ public static class LicenseDownloads
         ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
     {
         var organizationId = user.OrganizationId() ?? Guid.Empty;
-        NoStoreNoSniff(context);
+        Downloads.NoStoreNoSniff(context);
         var fileName = $"license-history-{clock.GetUtcNow().UtcDateTime:yyyy-MM-dd}.csv";
         return TypedResults.Stream(async body =>
         {
@@ -97,19 +95,6 @@ public static class LicenseDownloads
             await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 16 * 1024, leaveOpen: true);
             await HistoryCsv.WriteAsync(HistoryQueries.AllLicenseHistory(db, organizationId), writer, context.RequestAborted);
         }, $"{HistoryCsv.MediaType}; charset=utf-8", fileName);
-    }
-
-    private static FileContentHttpResult Attachment(HttpContext context, byte[] content, string contentType, string fileName)
-    {
-        NoStoreNoSniff(context);
-        return TypedResults.File(content, contentType, fileName);
-    }
-
-    /// <summary>Keys are secrets of the customer: no caching on the way, and never sniffed into something executable.</summary>
-    private static void NoStoreNoSniff(HttpContext context)
-    {
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
     }
 
     private static string Users(int seats) => seats == 1 ? "1 user" : $"{seats} users";
