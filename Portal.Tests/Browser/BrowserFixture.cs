@@ -43,6 +43,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = default!;
 
+    /// <summary>The running app's services, to set up a story's starting point through the domain services.</summary>
+    public IServiceProvider Services => (_app ?? throw new InvalidOperationException("The browser fixture is not initialized.")).Services;
+
     public static string ChromiumPath =>
         Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } path ? path : DefaultChromium;
 
