@@ -10,6 +10,19 @@ namespace Portal.Domain.Ordering;
 /// What happens to an order after checkout besides fulfilment: expiry, failed delayed payments, refunds and disputes
 /// (R10: both revoke the order's licenses), and the record of which provider events have been handled.
 /// </summary>
+/// <summary>What a refund or dispute did to the order paid with that payment.</summary>
+public enum PaymentEventOutcome
+{
+    Applied,
+    AlreadyApplied,
+
+    /// <summary>
+    /// No order records that payment (yet): Stripe can report a refund before the payment's own event has fulfilled the
+    /// order, so the caller should ask for the event again later rather than drop it.
+    /// </summary>
+    NoOrderPaidWithIt,
+}
+
 public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFactory, LicensingService licensing, AuditLog audit, TimeProvider clock)
 {
     /// <summary>Records an event id; false when it was recorded before (a duplicate delivery).</summary>
@@ -61,7 +74,7 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
     /// A refund made in Stripe. A full refund marks the order Refunded and revokes its licenses (an upgraded license
     /// gets its old one back); a partial refund only flags the order for staff.
     /// </summary>
-    public Task<bool> RefundedAsync(string paymentIntentId, bool fullyRefunded, CancellationToken cancellationToken = default) =>
+    public Task<PaymentEventOutcome> RefundedAsync(string paymentIntentId, bool fullyRefunded, CancellationToken cancellationToken = default) =>
         ChangePaidAsync(paymentIntentId, async (db, order) =>
         {
             var now = clock.GetUtcNow();
@@ -82,7 +95,7 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
         }, cancellationToken);
 
     /// <summary>A dispute (chargeback) opened in Stripe: the order is flagged for staff and its licenses revoked (R10).</summary>
-    public Task<bool> DisputedAsync(string paymentIntentId, string reason, CancellationToken cancellationToken = default) =>
+    public Task<PaymentEventOutcome> DisputedAsync(string paymentIntentId, string reason, CancellationToken cancellationToken = default) =>
         ChangePaidAsync(paymentIntentId, async (db, order) =>
         {
             if (order.Disputed)
@@ -118,13 +131,16 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
         return await SaveOnceAsync(db, cancellationToken);
     }
 
-    private async Task<bool> ChangePaidAsync(string paymentIntentId, Func<PortalDbContext, Order, Task<bool>> change, CancellationToken cancellationToken)
+    private async Task<PaymentEventOutcome> ChangePaidAsync(
+        string paymentIntentId, Func<PortalDbContext, Order, Task<bool>> change, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var order = await db.Orders.SingleOrDefaultAsync(o => o.PaymentIntentId == paymentIntentId, cancellationToken);
-        if (order is null || !await change(db, order))
-            return false;
-        return await SaveOnceAsync(db, cancellationToken);
+        if (order is null)
+            return PaymentEventOutcome.NoOrderPaidWithIt;
+        if (!await change(db, order))
+            return PaymentEventOutcome.AlreadyApplied;
+        return await SaveOnceAsync(db, cancellationToken) ? PaymentEventOutcome.Applied : PaymentEventOutcome.AlreadyApplied;
     }
 
     private static async Task<bool> SaveOnceAsync(PortalDbContext db, CancellationToken cancellationToken)

@@ -124,8 +124,9 @@ public sealed class FulfilmentTests : IAsyncLifetime
         var order = await PlaceAsync((25, 1), (10, 1));
         await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
 
-        Assert.True(await _fx.Get<PaymentEventService>().RefundedAsync("pi_test_1", fullyRefunded: true));
-        Assert.False(await _fx.Get<PaymentEventService>().RefundedAsync("pi_test_1", fullyRefunded: true));
+        Assert.Equal(PaymentEventOutcome.Applied, await _fx.Get<PaymentEventService>().RefundedAsync("pi_test_1", fullyRefunded: true));
+        Assert.Equal(PaymentEventOutcome.AlreadyApplied, await _fx.Get<PaymentEventService>().RefundedAsync("pi_test_1", fullyRefunded: true));
+        Assert.Equal(PaymentEventOutcome.NoOrderPaidWithIt, await _fx.Get<PaymentEventService>().RefundedAsync("pi_unknown", fullyRefunded: true));
 
         Assert.All(await LicensesOfAsync(order), l => Assert.Equal(LicenseStatus.Revoked, l.Status));
         Assert.Equal(0, await _fx.CapacityAsync(_fx.Contoso, 6));
@@ -157,8 +158,8 @@ public sealed class FulfilmentTests : IAsyncLifetime
         var order = await PlaceAsync((5, 1));
         await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
 
-        Assert.True(await _fx.Get<PaymentEventService>().DisputedAsync("pi_test_1", "fraudulent"));
-        Assert.False(await _fx.Get<PaymentEventService>().DisputedAsync("pi_test_1", "fraudulent"));
+        Assert.Equal(PaymentEventOutcome.Applied, await _fx.Get<PaymentEventService>().DisputedAsync("pi_test_1", "fraudulent"));
+        Assert.Equal(PaymentEventOutcome.AlreadyApplied, await _fx.Get<PaymentEventService>().DisputedAsync("pi_test_1", "fraudulent"));
 
         await using var db = _fx.Db();
         var stored = await db.Orders.SingleAsync();

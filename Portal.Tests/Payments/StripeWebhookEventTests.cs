@@ -203,6 +203,24 @@ public sealed class StripeWebhookEventTests(PaymentsApp app)
     }
 
     [Fact]
+    public async Task A_refund_that_overtakes_the_payment_event_is_delivered_again_and_then_revokes_the_licenses()
+    {
+        var (customer, order, session) = await CheckoutAsync();
+        app.Stripe.MarkPaid(session.Id);
+        var refund = app.Stripe.ChargeRefundedEvent(session.Id);
+
+        // The refund arrives first: no order records the payment yet, so the delivery fails and Stripe keeps it.
+        Assert.Equal(HttpStatusCode.InternalServerError, await app.Stripe.SendAsync(refund));
+        Assert.Equal(HttpStatusCode.OK, await app.Stripe.SendAsync(app.Stripe.SessionEvent("checkout.session.completed", session.Id)));
+        Assert.Equal(35, await app.SeatsAsync(customer.OrganizationId));
+        Assert.Equal(HttpStatusCode.OK, await app.Stripe.SendAsync(refund));
+
+        Assert.Equal(OrderStatus.Refunded, (await app.OrderAsync(order.Id)).Status);
+        Assert.All(await app.LicensesAsync(order.Id), license => Assert.Equal(LicenseStatus.Revoked, license.Status));
+        Assert.Equal(0, await app.SeatsAsync(customer.OrganizationId));
+    }
+
+    [Fact]
     public async Task A_partial_refund_flags_the_order_and_keeps_its_licenses()
     {
         var (customer, order, session) = await FulfilledAsync();

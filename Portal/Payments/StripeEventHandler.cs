@@ -65,9 +65,10 @@ public sealed class StripeEventHandler(FulfilmentService fulfilment, PaymentEven
             return;
         }
         var fully = charge.AmountRefunded >= charge.Amount;
-        var changed = await payments.RefundedAsync(paymentIntentId, fully, cancellationToken);
-        logger.LogWarning("Stripe event {EventId} ({EventType}): payment {PaymentIntentId} refunded {AmountRefunded} of {Amount} {Currency} ({Extent}); order changed: {Changed}",
-            stripeEvent.Id, stripeEvent.Type, paymentIntentId, charge.AmountRefunded, charge.Amount, charge.Currency, fully ? "full" : "partial", changed);
+        var outcome = await payments.RefundedAsync(paymentIntentId, fully, cancellationToken);
+        logger.LogWarning("Stripe event {EventId} ({EventType}): payment {PaymentIntentId} refunded {AmountRefunded} of {Amount} {Currency} ({Extent}): {Outcome}",
+            stripeEvent.Id, stripeEvent.Type, paymentIntentId, charge.AmountRefunded, charge.Amount, charge.Currency, fully ? "full" : "partial", outcome);
+        RetryLaterWhenNoOrderYet(stripeEvent, paymentIntentId, outcome);
     }
 
     private async Task DisputedAsync(Event stripeEvent, CancellationToken cancellationToken)
@@ -80,9 +81,21 @@ public sealed class StripeEventHandler(FulfilmentService fulfilment, PaymentEven
             return;
         }
         var reason = string.IsNullOrWhiteSpace(dispute.Reason) ? "no reason given" : dispute.Reason.Replace('_', ' ');
-        var changed = await payments.DisputedAsync(paymentIntentId, reason, cancellationToken);
-        logger.LogWarning("Stripe event {EventId} ({EventType}): payment {PaymentIntentId} disputed ({Reason}); order changed: {Changed}",
-            stripeEvent.Id, stripeEvent.Type, paymentIntentId, dispute.Reason, changed);
+        var outcome = await payments.DisputedAsync(paymentIntentId, reason, cancellationToken);
+        logger.LogWarning("Stripe event {EventId} ({EventType}): payment {PaymentIntentId} disputed ({Reason}): {Outcome}",
+            stripeEvent.Id, stripeEvent.Type, paymentIntentId, dispute.Reason, outcome);
+        RetryLaterWhenNoOrderYet(stripeEvent, paymentIntentId, outcome);
+    }
+
+    /// <summary>
+    /// A refund or dispute can overtake the payment's own event. Failing the delivery makes Stripe send it again later
+    /// (with backoff, for up to three days), by which time the order is fulfilled and the refund revokes its licenses.
+    /// </summary>
+    private static void RetryLaterWhenNoOrderYet(Event stripeEvent, string paymentIntentId, PaymentEventOutcome outcome)
+    {
+        if (outcome == PaymentEventOutcome.NoOrderPaidWithIt)
+            throw new PaymentNotYetRecordedException(
+                $"Stripe event {stripeEvent.Id} ({stripeEvent.Type}) is about payment {paymentIntentId}, which no order records yet; Stripe will deliver it again.");
     }
 
     private Task WithSessionAsync(Event stripeEvent, Func<Session, Guid, Task> handle)
@@ -110,3 +123,6 @@ public sealed class StripeEventHandler(FulfilmentService fulfilment, PaymentEven
         return Task.CompletedTask;
     }
 }
+
+/// <summary>A payment event arrived before the event that records the payment; its delivery fails so Stripe retries it.</summary>
+public sealed class PaymentNotYetRecordedException(string message) : Exception(message);

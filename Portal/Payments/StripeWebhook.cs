@@ -83,7 +83,10 @@ public sealed class StripeWebhook(
         }
         catch (Exception failure)
         {
-            logger.LogError(failure, "Stripe event {EventId} ({EventType}) could not be handled; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
+            if (failure is PaymentNotYetRecordedException early)
+                logger.LogWarning("{Reason}", early.Message);
+            else
+                logger.LogError(failure, "Stripe event {EventId} ({EventType}) could not be handled; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
             await payments.ForgetEventAsync(stripeEvent.Id, CancellationToken.None);
             return Results.Text("The event could not be handled; deliver it again.", statusCode: StatusCodes.Status500InternalServerError);
         }
