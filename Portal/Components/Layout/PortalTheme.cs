@@ -29,6 +29,9 @@ public static class PortalTheme
             PrimaryContrastText = "#0b1a2e",
             SecondaryContrastText = "#0b1a2e",
             AppbarBackground = "#1b2636",
+            // Error text (an outlined "Deny" button, field errors) needs a lighter red than MudBlazor's #f64e62 on dark surfaces.
+            Error = "#ff8a80",
+            ErrorContrastText = "#3b0000",
         },
         Typography = new Typography
         {

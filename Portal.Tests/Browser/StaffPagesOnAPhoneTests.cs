@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Components.Staff;
+using Portal.Domain.Data;
+using Portal.Domain.Evaluations;
+using static Microsoft.Playwright.Assertions;
+
+namespace Portal.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class StaffPagesOnAPhoneTests(BrowserFixture browser)
+{
+    /// <summary>
+    /// Every page of the staff navigation, and a case of each desk, as the admin (who sees them all) at a phone's width
+    /// in dark mode: it loads, fits the screen and axe finds no serious or critical problem. Problems are reported together.
+    /// </summary>
+    [Fact]
+    public async Task Every_staff_page_fits_a_phone_in_dark_mode_and_passes_axe()
+    {
+        var problems = new List<string>();
+        await using var session = await browser.NewSessionAsync();
+        var page = session.Page;
+        await session.SignInAsync(DevelopmentData.AdminEmail, "/staff");
+        await session.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = "dark", Url = browser.BaseAddress.ToString() }]);
+        await page.SetViewportSizeAsync(390, 844);
+
+        foreach (var path in await StaffPagesAsync())
+        {
+            await page.GotoAsync(path);
+            await session.WaitForInteractivityAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.Locator("#main-content .mud-progress-circular")).ToHaveCountAsync(0);
+            var overflowing = await session.ElementsWiderThanThePhoneAsync();
+            if (overflowing.Length > 0)
+                problems.Add($"- {path} (phone width): wider than the screen: {overflowing}");
+            problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, $"{path} (dark, phone width)"));
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        await session.AssertNoAppErrorsAsync();
+    }
+
+    private async Task<IReadOnlyList<string>> StaffPagesAsync()
+    {
+        await using var scope = browser.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var application = await db.DiscountApplications.AsNoTracking().OrderBy(a => a.AppliedAt).FirstAsync();
+        var request = await db.Set<ExtensionRequest>().AsNoTracking().OrderBy(r => r.RequestedAt).FirstAsync();
+        return ["/staff", StaffPaths.Discounts, StaffPaths.DiscountCase(application.Id), StaffPaths.Extensions,
+            StaffPaths.ExtensionCase(request.Id), StaffPaths.Orders];
+    }
+}
