@@ -77,6 +77,29 @@ public sealed class BrowserSession : IAsyncDisposable
             """);
     }
 
+    /// <summary>
+    /// Opens each page at a phone's width in dark mode and collects what is wrong: anything wider than the screen and
+    /// axe's serious or critical problems. Each page must load (its h1 visible, no spinner left).
+    /// </summary>
+    public async Task<List<string>> ProblemsOnAPhoneInDarkModeAsync(Uri baseAddress, IEnumerable<string> paths)
+    {
+        var problems = new List<string>();
+        await Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = "dark", Url = baseAddress.ToString() }]);
+        await Page.SetViewportSizeAsync(390, 844);
+        foreach (var path in paths)
+        {
+            await Page.GotoAsync(path);
+            await WaitForInteractivityAsync();
+            await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+            await Expect(Page.Locator("#main-content .mud-progress-circular")).ToHaveCountAsync(0);
+            var overflowing = await ElementsWiderThanThePhoneAsync();
+            if (overflowing.Length > 0)
+                problems.Add($"- {path} (phone width): wider than the screen: {overflowing}");
+            problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(Page, $"{path} (dark, phone width)"));
+        }
+        return problems;
+    }
+
     /// <summary>What the browser console reported as errors so far, to explain a failure.</summary>
     public string ConsoleErrors =>
         _consoleErrors.Count == 0 ? "(no console errors)" : "Console errors:\n" + string.Join("\n", _consoleErrors);

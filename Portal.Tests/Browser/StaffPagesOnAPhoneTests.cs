@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using Portal.Components.Staff;
 using Portal.Domain.Data;
 using Portal.Domain.Evaluations;
-using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Tests.Browser;
 
@@ -18,24 +16,10 @@ public sealed class StaffPagesOnAPhoneTests(BrowserFixture browser)
     [Fact]
     public async Task Every_staff_page_fits_a_phone_in_dark_mode_and_passes_axe()
     {
-        var problems = new List<string>();
         await using var session = await browser.NewSessionAsync();
-        var page = session.Page;
         await session.SignInAsync(DevelopmentData.AdminEmail, "/staff");
-        await session.Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = "dark", Url = browser.BaseAddress.ToString() }]);
-        await page.SetViewportSizeAsync(390, 844);
 
-        foreach (var path in await StaffPagesAsync())
-        {
-            await page.GotoAsync(path);
-            await session.WaitForInteractivityAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
-            await Expect(page.Locator("#main-content .mud-progress-circular")).ToHaveCountAsync(0);
-            var overflowing = await session.ElementsWiderThanThePhoneAsync();
-            if (overflowing.Length > 0)
-                problems.Add($"- {path} (phone width): wider than the screen: {overflowing}");
-            problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, $"{path} (dark, phone width)"));
-        }
+        var problems = await session.ProblemsOnAPhoneInDarkModeAsync(browser.BaseAddress, await StaffPagesAsync());
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         await session.AssertNoAppErrorsAsync();
