@@ -1,3 +1,4 @@
+using System.Globalization;
 using Portal.Domain.Catalog;
 
 namespace Portal.Domain.Licensing;
@@ -96,11 +97,12 @@ public sealed class License
     {
         RequirePositive(seats);
         RequireMajorUpToCurrent(product, major);
+        var day = purchasedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (purchasedOn > DateOnly.FromDateTime(now.UtcDateTime))
-            throw new DomainException($"The purchase date {purchasedOn:yyyy-MM-dd} is in the future.");
+            throw new DomainException($"The purchase date {day} is in the future.");
         if (purchasedOn < EarliestImportedPurchase)
             throw new DomainException(
-                $"The purchase date {purchasedOn:yyyy-MM-dd} is before {EarliestImportedPurchase:yyyy-MM-dd}, the earliest an imported license may have.");
+                $"The purchase date {day} is before {EarliestImportedPurchase.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, the earliest an imported license may have.");
         var issuedAt = new DateTimeOffset(purchasedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         return new License(Guid.CreateVersion7(now), organizationId, product.Id, major, seats,
             LicenseSource.Imported, issuedAt, orderId: null, upgradedFromId: null);

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Accounts;
@@ -49,6 +50,9 @@ public sealed class LicensingService(ILicenseKeySigner signer, AuditLog audit, T
         return replacement;
     }
 
+    /// <summary>The longest reason for a complimentary license: it goes into the history's one-sentence summary.</summary>
+    public const int MaxComplimentaryReasonLength = 300;
+
     /// <summary>An admin's free license; it does not extend support (R8 counts purchases only).</summary>
     public async Task<License> GrantComplimentaryAsync(
         PortalDbContext db, Guid organizationId, Guid productId, int major, int seats, string reason, Actor actor,
@@ -57,6 +61,8 @@ public sealed class LicensingService(ILicenseKeySigner signer, AuditLog audit, T
         actor.Require("grant complimentary licenses", Roles.Admin);
         if (string.IsNullOrWhiteSpace(reason))
             throw new DomainException("Say why the complimentary license is granted.");
+        if (reason.Trim().Length > MaxComplimentaryReasonLength)
+            throw new DomainException($"Say why in at most {MaxComplimentaryReasonLength} characters.");
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken)
             ?? throw new DomainException("That organization does not exist.");
         var product = await db.Products.SingleOrDefaultAsync(p => p.Id == productId, cancellationToken)
@@ -89,33 +95,39 @@ public sealed class LicensingService(ILicenseKeySigner signer, AuditLog audit, T
     {
         actor.Require("import existing licenses", Roles.Admin);
         var reference = ValidReference(existing.Reference);
-        var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == existing.OrganizationId, cancellationToken)
-            ?? throw new DomainException("That organization does not exist.");
-        var product = await db.Products.SingleOrDefaultAsync(p => p.Id == existing.ProductId, cancellationToken)
-            ?? throw new DomainException("That product does not exist.");
-        var license = License.Imported(organization.Id, product, existing.Major, existing.Seats, existing.PurchasedOn, clock.GetUtcNow());
+        // The context is this import's own unit of work: a retry (SQL Server) starts it again from nothing.
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == existing.OrganizationId, cancellationToken)
+                ?? throw new DomainException("That organization does not exist.");
+            var product = await db.Products.SingleOrDefaultAsync(p => p.Id == existing.ProductId, cancellationToken)
+                ?? throw new DomainException("That product does not exist.");
+            var license = License.Imported(organization.Id, product, existing.Major, existing.Seats, existing.PurchasedOn, clock.GetUtcNow());
 
-        // Serializable (on SQLite: the write lock from the start), so two imports of the same license at once store one.
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
-        if (await FindImportedAsync(db, license, reference, cancellationToken) is { } earlier)
-            throw new DomainException(
-                $"This license was already imported on {earlier.OccurredAt.UtcDateTime:yyyy-MM-dd} (license {earlier.EntityId}).");
+            // Serializable (on SQLite: the write lock from the start), so two imports of the same license at once store one.
+            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+            if (await FindImportedAsync(db, license, reference, cancellationToken) is { } earlier)
+                throw new DomainException(
+                    $"This license was already imported on {IsoDay(DateOnly.FromDateTime(earlier.OccurredAt.UtcDateTime))} (license {earlier.EntityId}).");
 
-        var supportEndsOn = await SupportEndsOnAsync(db, organization.Id, cancellationToken) is { } current
-            && current > SupportEndAfterPurchaseAt(license.IssuedAt)
-                ? current
-                : SupportEndAfterPurchaseAt(license.IssuedAt);
-        Sign(license, organization, product, supportEndsOn);
-        db.Add(license);
-        var bought = reference is null
-            ? $"bought {existing.PurchasedOn:yyyy-MM-dd}"
-            : $"bought {existing.PurchasedOn:yyyy-MM-dd}, reference {reference}";
-        audit.Record(db, actor, LicenseImported, nameof(License), license.Id, organization.Id,
-            $"{product.Name} {license.Major}.x license for {license.Seats} {Users(license.Seats)} imported ({bought}).",
-            JsonSerializer.Serialize(new ImportDetails(existing.PurchasedOn, reference), DetailsJson));
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return license;
+            var supportEndsOn = await SupportEndsOnAsync(db, organization.Id, cancellationToken) is { } current
+                && current > SupportEndAfterPurchaseAt(license.IssuedAt)
+                    ? current
+                    : SupportEndAfterPurchaseAt(license.IssuedAt);
+            Sign(license, organization, product, supportEndsOn);
+            db.Add(license);
+            var bought = reference is null
+                ? $"bought {IsoDay(existing.PurchasedOn)}"
+                : $"bought {IsoDay(existing.PurchasedOn)}, reference {reference}";
+            audit.Record(db, actor, LicenseImported, nameof(License), license.Id, organization.Id,
+                $"{product.Name} {license.Major}.x license for {license.Seats} {Users(license.Seats)} imported ({bought}).",
+                JsonSerializer.Serialize(new ImportDetails(existing.PurchasedOn, reference), DetailsJson));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return license;
+        });
     }
 
     /// <summary>The audit event of an earlier import of the same license (any status since), or null.</summary>
@@ -194,6 +206,8 @@ public sealed class LicensingService(ILicenseKeySigner signer, AuditLog audit, T
         license.AttachKey(signer.Sign(new LicenseKeyClaims(
             license.Id, product.Code, product.Name, organization.Name, license.Major, license.Seats, LicenseKind.Perpetual,
             license.IssuedAt, supportEndsOn, ExpiresAt: null)));
+
+    private static string IsoDay(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Users(int seats) => seats == 1 ? "user" : "users";
 }
