@@ -1,3 +1,4 @@
+using System.Globalization;
 using Portal.Domain.Catalog;
 
 namespace Portal.Domain.Licensing;
@@ -7,6 +8,9 @@ public enum LicenseSource
     Purchase,
     Upgrade,
     Complimentary,
+
+    /// <summary>Bought before Portal existed and recorded by an admin with its original purchase date.</summary>
+    Imported,
 }
 
 public enum LicenseStatus
@@ -48,7 +52,7 @@ public sealed class License
     public LicenseStatus Status { get; private set; }
     public DateTimeOffset IssuedAt { get; private set; }
 
-    /// <summary>The order that paid for it; none for complimentary licenses.</summary>
+    /// <summary>The order that paid for it; none for complimentary and imported licenses.</summary>
     public Guid? OrderId { get; private set; }
 
     /// <summary>For an upgrade: the older-major license it replaced.</summary>
@@ -74,10 +78,34 @@ public sealed class License
     internal static License Complimentary(Guid organizationId, Product product, int major, int seats, DateTimeOffset now)
     {
         RequirePositive(seats);
-        if (major < 1 || major > product.CurrentMajor)
-            throw new DomainException($"{product.Name} has no major version {major}; the current one is {product.CurrentMajor}.");
+        RequireMajorUpToCurrent(product, major);
         return new License(Guid.CreateVersion7(now), organizationId, product.Id, major, seats,
             LicenseSource.Complimentary, now, orderId: null, upgradedFromId: null);
+    }
+
+    /// <summary>
+    /// The earliest purchase date an imported license may have: older than any license a customer still holds, late
+    /// enough to catch a mistyped year.
+    /// </summary>
+    public static readonly DateOnly EarliestImportedPurchase = new(2000, 1, 1);
+
+    /// <summary>
+    /// A license bought before Portal existed, for any major up to the current one. It is issued at its original purchase
+    /// date (midnight UTC), which must be neither in the future nor before <see cref="EarliestImportedPurchase"/>.
+    /// </summary>
+    internal static License Imported(Guid organizationId, Product product, int major, int seats, DateOnly purchasedOn, DateTimeOffset now)
+    {
+        RequirePositive(seats);
+        RequireMajorUpToCurrent(product, major);
+        var day = purchasedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (purchasedOn > DateOnly.FromDateTime(now.UtcDateTime))
+            throw new DomainException($"The purchase date {day} is in the future.");
+        if (purchasedOn < EarliestImportedPurchase)
+            throw new DomainException(
+                $"The purchase date {day} is before {EarliestImportedPurchase.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, the earliest an imported license may have.");
+        var issuedAt = new DateTimeOffset(purchasedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return new License(Guid.CreateVersion7(now), organizationId, product.Id, major, seats,
+            LicenseSource.Imported, issuedAt, orderId: null, upgradedFromId: null);
     }
 
     /// <summary>R6: the same seats for the current major; this license becomes Upgraded.</summary>
@@ -129,6 +157,12 @@ public sealed class License
         if (Key.Length > 0)
             throw new InvalidOperationException("A license key is signed once.");
         Key = key;
+    }
+
+    private static void RequireMajorUpToCurrent(Product product, int major)
+    {
+        if (major < 1 || major > product.CurrentMajor)
+            throw new DomainException($"{product.Name} has no major version {major}; the current one is {product.CurrentMajor}.");
     }
 
     private static void RequirePositive(int seats)

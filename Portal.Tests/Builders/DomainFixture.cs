@@ -52,6 +52,7 @@ public sealed class DomainFixture : IAsyncDisposable
         services.AddSingleton<AuditLog>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<LicensingService>();
+        services.AddSingleton<LicenseImport>();
         services.AddSingleton<EvaluationService>();
         services.AddSingleton<DiscountService>();
         services.AddSingleton<PricingService>();

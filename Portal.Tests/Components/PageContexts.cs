@@ -99,6 +99,7 @@ internal static class PortalPageServices
         ctx.Services.AddSingleton(domain.Get<EvaluationService>());
         ctx.Services.AddSingleton(domain.Get<DiscountService>());
         ctx.Services.AddSingleton(domain.Get<LicensingService>());
+        ctx.Services.AddSingleton(domain.Get<LicenseImport>());
         ctx.Services.AddSingleton(domain.Get<CatalogService>());
         ctx.Services.AddSingleton(domain.Get<RegistrationEmail>());
         ctx.Services.AddSingleton(domain.Get<EmailOutbox>());

@@ -258,6 +258,22 @@ public sealed class LicensingRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_complimentary_license_needs_a_reason_that_fits_the_history()
+    {
+        await using var db = _fx.Db();
+        var licensing = _fx.Get<LicensingService>();
+
+        var missing = await Assert.ThrowsAsync<DomainException>(() =>
+            licensing.GrantComplimentaryAsync(db, _fx.Contoso.Id, _fx.OfficeStatus.Id, 6, 3, "  ", DomainFixture.Admin));
+        var tooLong = await Assert.ThrowsAsync<DomainException>(() =>
+            licensing.GrantComplimentaryAsync(db, _fx.Contoso.Id, _fx.OfficeStatus.Id, 6, 3, new string('x', 301), DomainFixture.Admin));
+
+        Assert.Equal("Say why the complimentary license is granted.", missing.Message);
+        Assert.Equal("Say why in at most 300 characters.", tooLong.Message);
+        Assert.False(await db.Licenses.AnyAsync());
+    }
+
+    [Fact]
     public async Task R10_a_revoked_license_stops_counting_and_history_says_why()
     {
         var licenses = await _fx.PurchaseAsync(_fx.Contoso, 25, 10);

@@ -27,6 +27,7 @@ public static class LicensingHosting
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<CatalogService>();
         builder.Services.AddSingleton<LicensingService>();
+        builder.Services.AddSingleton<LicenseImport>();
         builder.Services.AddSingleton<EvaluationService>();
         builder.Services.AddSingleton<DiscountService>();
         builder.Services.AddSingleton<Portal.Domain.Organizations.OrganizationService>();

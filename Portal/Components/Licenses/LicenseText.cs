@@ -15,6 +15,7 @@ public static class LicenseText
         LicenseSource.Purchase => "Purchased",
         LicenseSource.Upgrade => "Upgrade",
         LicenseSource.Complimentary => "Complimentary",
+        LicenseSource.Imported => "Bought before Portal",
         _ => source.ToString(),
     };
 
