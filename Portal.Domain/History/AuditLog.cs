@@ -4,7 +4,11 @@ using Portal.Domain.Data;
 
 namespace Portal.Domain.History;
 
-public sealed record HistoryEntry(DateTimeOffset OccurredAt, string ActorName, string Action, string Summary);
+public sealed record HistoryEntry(DateTimeOffset OccurredAt, string ActorName, string Action, string Summary)
+{
+    /// <summary>False for a staff-only event; only staff pages read those.</summary>
+    public bool VisibleToCustomer { get; init; } = true;
+}
 
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Entries, int Page, int PageSize, int TotalCount)
 {

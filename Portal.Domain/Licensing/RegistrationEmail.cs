@@ -31,28 +31,43 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
         return message;
     }
 
-    /// <summary>Sends the registration information for the organization's active licenses again (R11).</summary>
-    public async Task<int> ResendAsync(PortalDbContext db, Guid organizationId, string requestedByEmail, Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends the registration information for the organization's active licenses again (R11) to the billing contact and
+    /// <paramref name="requestedByEmail"/>, when given. A member may ask for their own organization; Support and admins
+    /// for any organization.
+    /// </summary>
+    public async Task<int> ResendAsync(
+        PortalDbContext db, Guid organizationId, string? requestedByEmail, Actor actor, CancellationToken cancellationToken = default)
     {
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken)
             ?? throw new DomainException("That organization does not exist.");
+        var isMember = actor.UserId is { } userId
+            && await db.Users.AnyAsync(u => u.Id == userId && u.OrganizationId == organizationId, cancellationToken);
+        if (!isMember)
+            actor.Require("re-send registration emails", Roles.Support);
         var licenses = await db.Licenses.AsNoTracking()
             .Where(l => l.OrganizationId == organizationId && l.Status == LicenseStatus.Active)
             .OrderBy(l => l.IssuedAt)
             .ToListAsync(cancellationToken);
         if (licenses.Count == 0)
-            throw new DomainException("Your organization has no active licenses to send.");
+            throw new DomainException(isMember
+                ? "Your organization has no active licenses to send."
+                : $"{organization.Name} has no active licenses, so there is no registration email to send.");
         var supportEndsOn = await LicensingService.SupportEndsOnAsync(db, organizationId, cancellationToken);
 
         var sent = 0;
+        string[] recipients = requestedByEmail is null ? [organization.BillingEmail] : [requestedByEmail, organization.BillingEmail];
+        IReadOnlyList<string> to = [];
         foreach (var group in licenses.GroupBy(l => l.ProductId))
         {
             var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == group.Key, cancellationToken);
-            outbox.Enqueue(db, Compose(organization, product, group.ToList(), supportEndsOn, [requestedByEmail, organization.BillingEmail]));
+            var email = Compose(organization, product, group.ToList(), supportEndsOn, recipients);
+            outbox.Enqueue(db, email);
+            to = email.To;
             sent++;
         }
         audit.Record(db, actor, "registration.resent", nameof(Organization), organization.Id, organization.Id,
-            $"Registration email for {licenses.Count} active {(licenses.Count == 1 ? "license" : "licenses")} sent again.");
+            $"Registration email for {licenses.Count} active {(licenses.Count == 1 ? "license" : "licenses")} sent again to {string.Join(", ", to)}.");
         await db.SaveChangesAsync(cancellationToken);
         return sent;
     }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -62,6 +64,13 @@ public sealed class DomainFixture : IAsyncDisposable
         services.AddSingleton<OrderService>();
         services.AddSingleton<FulfilmentService>();
         services.AddSingleton<PaymentEventService>();
+        // Identity on the same database, for the services that manage accounts.
+        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        services.AddIdentityCore<PortalUser>(options => options.User.RequireUniqueEmail = true)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddDefaultTokenProviders();
+        services.AddSingleton<StaffAccounts>();
         fixture._services = services.BuildServiceProvider();
 
         await using var db = fixture.Db();

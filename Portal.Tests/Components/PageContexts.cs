@@ -20,8 +20,10 @@ using Portal.Domain.Outbox;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
+using Portal.Email;
 using Portal.Payments;
 using Portal.Tests.Builders;
+using Portal.Tests.Fakes;
 
 namespace Portal.Tests.Components;
 
@@ -106,6 +108,11 @@ internal static class PortalPageServices
         ctx.Services.AddSingleton(domain.Get<IOptions<EvaluationOptions>>());
         ctx.Services.AddSingleton(domain.Get<IOptions<DiscountOptions>>());
         ctx.Services.AddSingleton(new OrganizationService(dbFactory, domain.Get<AuditLog>()));
+        ctx.Services.AddSingleton(domain.Get<StaffAccounts>());
+        ctx.Services.AddSingleton<RecordingMailDelivery>();
+        ctx.Services.AddSingleton<IMailDelivery>(provider => provider.GetRequiredService<RecordingMailDelivery>());
+        ctx.Services.AddSingleton(Options.Create(new SmtpSettings()));
+        ctx.Services.AddSingleton<IdentityEmailSender>();
         AddBuying(ctx.Services, domain);
         ctx.Services.AddAuthorizationCore(Policies.Configure);
         ctx.Services.AddCascadingAuthenticationState();

@@ -31,7 +31,8 @@ public static class EmailHosting
                 "Smtp:Host is not set. Outside Development Portal needs an SMTP server to send account and registration emails.");
         }
 
-        builder.Services.AddSingleton<IEmailSender<PortalUser>, IdentityEmailSender>();
+        builder.Services.AddSingleton<IdentityEmailSender>();
+        builder.Services.AddSingleton<IEmailSender<PortalUser>>(provider => provider.GetRequiredService<IdentityEmailSender>());
 
         // Outbox (DESIGN 3): business emails are queued as rows and sent by a worker on every instance.
         var outbox = builder.Configuration.GetSection(OutboxSettings.SectionName).Get<OutboxSettings>() ?? new OutboxSettings();

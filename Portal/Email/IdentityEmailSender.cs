@@ -6,7 +6,7 @@ using Portal.Domain.Accounts;
 
 namespace Portal.Email;
 
-/// <summary>Account emails (confirm address, reset password) with an HTML and a plain-text part.</summary>
+/// <summary>Account emails (confirm address, reset password, staff invitation) with an HTML and a plain-text part.</summary>
 public sealed class IdentityEmailSender(IMailDelivery delivery, IOptions<SmtpSettings> options) : IEmailSender<PortalUser>
 {
     // Identity's pages pass links HTML-encoded, ready for an href.
@@ -24,6 +24,14 @@ public sealed class IdentityEmailSender(IMailDelivery delivery, IOptions<SmtpSet
         SendAsync(email, "Your Portal password reset code",
             $"Your password reset code is {resetCode}. If you did not ask for it, you can ignore this email.",
             link: null, linkText: null);
+
+    /// <summary>Welcomes a new staff member with the link where they choose their password (a password reset link).</summary>
+    public Task SendStaffInvitationAsync(string email, string role, string passwordLink) =>
+        SendAsync(email, "Your Key Metric Portal staff account",
+            $"An admin created a Portal staff account for you with the {role} role. Choose your password to sign in. " +
+            "The link works once and for one day; after that, use \"Forgot your password?\" on the sign-in page. " +
+            "Staff accounts should turn on two-factor authentication under \"Your account\" after the first sign-in.",
+            passwordLink, "Choose your password");
 
     private Task SendAsync(string to, string subject, string message, string? link, string? linkText)
     {

@@ -41,6 +41,7 @@ public static class IdentityHosting
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
         services.AddScoped<CustomerRegistration>();
+        services.AddSingleton<StaffAccounts>();
         services.AddAccountRateLimiting(builder.Configuration);
         return builder;
     }

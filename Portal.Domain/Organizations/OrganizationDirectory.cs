@@ -1,0 +1,205 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Data;
+using Portal.Domain.Discounts;
+using Portal.Domain.Evaluations;
+using Portal.Domain.Licensing;
+
+namespace Portal.Domain.Organizations;
+
+/// <summary>A customer in the staff directory. <see cref="CurrentSeats"/> counts active seats of each product's current major.</summary>
+public sealed record CustomerRow(
+    Guid Id,
+    string Name,
+    OrganizationKind Kind,
+    string CountryCode,
+    int Members,
+    int CurrentSeats,
+    int PendingDiscountApplications,
+    int PendingExtensionRequests)
+{
+    /// <summary>Requests waiting for staff: discount applications and evaluation extension requests.</summary>
+    public int OpenRequests => PendingDiscountApplications + PendingExtensionRequests;
+}
+
+public sealed record CustomerListPage(IReadOnlyList<CustomerRow> Rows, int TotalCount);
+
+public sealed record CustomerProfile(
+    Guid Id,
+    string Name,
+    OrganizationKind Kind,
+    string CountryCode,
+    string BillingEmail,
+    string? StripeCustomerId,
+    DateTimeOffset RegisteredAt);
+
+public sealed record CustomerMember(string UserId, string Email, bool EmailConfirmed);
+
+/// <summary>An organization to pick in a filter.</summary>
+public sealed record OrganizationChoice(Guid Id, string Name);
+
+public sealed record StaffExtensionRequest(
+    Guid Id,
+    int DaysRequested,
+    string Reason,
+    string? RequestedBy,
+    DateTimeOffset RequestedAt,
+    ExtensionStatus Status,
+    int? DaysGranted,
+    string? Note,
+    string? DecidedByName,
+    DateTimeOffset? DecidedAt);
+
+public sealed record StaffEvaluation(
+    Guid Id,
+    string ProductName,
+    int Major,
+    DateTimeOffset StartedAt,
+    DateTimeOffset ExpiresAt,
+    IReadOnlyList<StaffExtensionRequest> Requests);
+
+public sealed record StaffDiscountApplication(
+    Guid Id,
+    DiscountKind Kind,
+    DiscountStatus Status,
+    string Evidence,
+    int Attachments,
+    string? AppliedBy,
+    DateTimeOffset AppliedAt,
+    int? Percent,
+    DateTimeOffset? ValidUntil,
+    string? Note,
+    string? DecidedByName,
+    DateTimeOffset? DecidedAt);
+
+/// <summary>
+/// The staff read side of customer organizations: the searchable directory and what one customer's page shows beyond
+/// the customer's own queries (<see cref="CustomerOverview"/>, <see cref="LicenseQueries"/>, orders). Staff may see
+/// every organization; the pages' policies decide who is staff.
+/// </summary>
+public static class OrganizationDirectory
+{
+    public const int MaxPageSize = 100;
+
+    /// <summary>
+    /// Organizations by name whose name, billing email or a member's email contains <paramref name="search"/>, or whose id
+    /// it is; all of them when it is blank. The figures of a row are read for the page's rows only.
+    /// </summary>
+    public static async Task<CustomerListPage> SearchAsync(
+        PortalDbContext db, string? search, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        page = Math.Max(page, 1);
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var organizations = Matching(db, search);
+
+        var total = await organizations.CountAsync(cancellationToken);
+        // The page's ids first, so that the figures below are computed for these rows, never for every match.
+        var ids = await organizations
+            .OrderBy(o => o.Name).ThenBy(o => o.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(o => o.Id)
+            .ToListAsync(cancellationToken);
+        var rows = await db.Organizations.AsNoTracking()
+            .Where(o => ids.Contains(o.Id))
+            .Select(o => new CustomerRow(
+                o.Id, o.Name, o.Kind, o.CountryCode,
+                db.Users.Count(u => u.OrganizationId == o.Id),
+                db.Licenses
+                    .Where(l => l.OrganizationId == o.Id && l.Status == LicenseStatus.Active
+                        && db.Products.Any(p => p.Id == l.ProductId && p.CurrentMajor == l.Major))
+                    .Sum(l => l.Seats),
+                db.DiscountApplications.Count(a => a.OrganizationId == o.Id && a.Status == DiscountStatus.Pending),
+                db.Evaluations.Where(e => e.OrganizationId == o.Id)
+                    .SelectMany(e => e.Requests).Count(r => r.Status == ExtensionStatus.Pending)))
+            .ToListAsync(cancellationToken);
+        return new CustomerListPage(rows.OrderBy(r => ids.IndexOf(r.Id)).ToList(), total);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> organizations whose name contains <paramref name="text"/>, by name (for filters).</summary>
+    public static Task<List<OrganizationChoice>> FindByNameAsync(
+        PortalDbContext db, string? text, int limit = 10, CancellationToken cancellationToken = default)
+    {
+        var organizations = db.Organizations.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var pattern = LikePattern.Containing(text.Trim());
+            organizations = organizations.Where(o => EF.Functions.Like(o.Name, pattern, LikePattern.Escape));
+        }
+        return organizations
+            .OrderBy(o => o.Name).ThenBy(o => o.Id)
+            .Take(Math.Clamp(limit, 1, MaxPageSize))
+            .Select(o => new OrganizationChoice(o.Id, o.Name))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The organization's profile, or null when there is none with that id.</summary>
+    public static Task<CustomerProfile?> ProfileAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default) =>
+        db.Organizations.AsNoTracking()
+            .Where(o => o.Id == organizationId)
+            .Select(o => new CustomerProfile(o.Id, o.Name, o.Kind, o.CountryCode, o.BillingEmail, o.StripeCustomerId, o.CreatedAt))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>The organization's members by email.</summary>
+    public static Task<List<CustomerMember>> MembersAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default) =>
+        db.Users.AsNoTracking()
+            .Where(u => u.OrganizationId == organizationId)
+            .OrderBy(u => u.Email).ThenBy(u => u.Id)
+            .Select(u => new CustomerMember(u.Id, u.Email ?? u.UserName ?? "", u.EmailConfirmed))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>The organization's evaluations, latest first, each with its extension requests (latest first) and who asked.</summary>
+    public static async Task<IReadOnlyList<StaffEvaluation>> EvaluationsAsync(
+        PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default)
+    {
+        var evaluations = await db.Evaluations.AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId)
+            .Join(db.Products, e => e.ProductId, p => p.Id, (e, p) => new { e.Id, ProductName = p.Name, e.Major, e.StartedAt, e.ExpiresAt })
+            .ToListAsync(cancellationToken);
+        var requests = await db.Evaluations.AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId)
+            .SelectMany(e => e.Requests)
+            .Select(r => new
+            {
+                r.EvaluationId,
+                Request = new StaffExtensionRequest(
+                    r.Id, r.DaysRequested, r.Reason,
+                    db.Users.Where(u => u.Id == r.RequestedByUserId).Select(u => u.Email).FirstOrDefault(),
+                    r.RequestedAt, r.Status, r.DaysGranted, r.Note, r.DecidedByName, r.DecidedAt),
+            })
+            .ToListAsync(cancellationToken);
+        return evaluations
+            .OrderByDescending(e => e.StartedAt)
+            .Select(e => new StaffEvaluation(e.Id, e.ProductName, e.Major, e.StartedAt, e.ExpiresAt,
+                requests.Where(r => r.EvaluationId == e.Id).Select(r => r.Request).OrderByDescending(r => r.RequestedAt).ToList()))
+            .ToList();
+    }
+
+    /// <summary>The organization's discount applications, latest first, with who applied.</summary>
+    public static async Task<IReadOnlyList<StaffDiscountApplication>> DiscountApplicationsAsync(
+        PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default)
+    {
+        var applications = await db.DiscountApplications.AsNoTracking()
+            .Where(a => a.OrganizationId == organizationId)
+            .Select(a => new StaffDiscountApplication(
+                a.Id, a.Kind, a.Status, a.Evidence, a.Attachments.Count,
+                db.Users.Where(u => u.Id == a.AppliedByUserId).Select(u => u.Email).FirstOrDefault(),
+                a.AppliedAt, a.Percent, a.ValidUntil, a.Note, a.DecidedByName, a.DecidedAt))
+            .ToListAsync(cancellationToken);
+        return applications.OrderByDescending(a => a.AppliedAt).ToList();
+    }
+
+    private static IQueryable<Organization> Matching(PortalDbContext db, string? search)
+    {
+        var organizations = db.Organizations.AsNoTracking();
+        var term = search?.Trim();
+        if (string.IsNullOrEmpty(term))
+            return organizations;
+        if (Guid.TryParse(term, out var id))
+            return organizations.Where(o => o.Id == id);
+
+        var pattern = LikePattern.Containing(term);
+        return organizations.Where(o =>
+            EF.Functions.Like(o.Name, pattern, LikePattern.Escape)
+            || EF.Functions.Like(o.BillingEmail, pattern, LikePattern.Escape)
+            || db.Users.Any(u => u.OrganizationId == o.Id && EF.Functions.Like(u.Email, pattern, LikePattern.Escape)));
+    }
+}

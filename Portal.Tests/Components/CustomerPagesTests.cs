@@ -1,0 +1,227 @@
+using AngleSharp.Dom;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+using Portal.Components.Customers;
+using Portal.Domain;
+using Portal.Domain.Accounts;
+using Portal.Domain.Discounts;
+using Portal.Domain.Evaluations;
+using Portal.Domain.History;
+using Portal.Domain.Licensing;
+using Portal.Domain.Ordering;
+using Portal.Domain.Organizations;
+using Portal.Domain.Pricing;
+using Portal.Tests.Builders;
+
+namespace Portal.Tests.Components;
+
+/// <summary>The staff customer directory and one customer's page, on the real database, as each staff role sees them.</summary>
+public sealed class CustomerPagesTests : IAsyncLifetime
+{
+    private const string Evidence = "Registered charity 1234567.";
+    private const string StaffNote = "Customer called about a card payment that failed twice.";
+    private DomainFixture _fx = null!;
+
+    public async Task InitializeAsync() => _fx = await DomainFixture.CreateAsync();
+
+    public async Task DisposeAsync() => await _fx.DisposeAsync();
+
+    private static IReadOnlyList<string> DirectoryNames(IRenderedComponent<CustomerDirectory> cut) =>
+        cut.FindAll("[data-testid=customers-grid] tbody tr a").Select(a => a.TextContent.Trim()).ToList();
+
+    [Fact]
+    public async Task The_directory_lists_customers_by_name_with_members_seats_and_open_requests()
+    {
+        await _fx.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
+        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ana@contoso.example");
+        await _fx.PurchaseAsync(_fx.Contoso, 25, 10);
+        await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.Customer);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+
+        var cut = page.RenderPage<CustomerDirectory>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Contoso Ltd", "Fabrikam Foundation"], DirectoryNames(cut)));
+        var contoso = cut.FindAll("[data-testid=customers-grid] tbody tr")[0];
+        Assert.Equal(CustomerPaths.Detail(_fx.Contoso.Id), contoso.QuerySelector("a")!.GetAttribute("href"));
+        var cells = contoso.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal(["Contoso Ltd", "Commercial", "United Kingdom", "1", "35", "1 discount application"], cells);
+        var other = cut.FindAll("[data-testid=customers-grid] tbody tr")[1].QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal(["Fabrikam Foundation", "Nonprofit", "United States", "0", "0", "None"], other);
+    }
+
+    [Fact]
+    public async Task Searching_narrows_the_list_and_a_search_without_match_offers_the_whole_list_again()
+    {
+        var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation");
+        await CustomerPageContext.AddMemberAsync(_fx, fabrikam, "olga@fabrikam.example");
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Support);
+        var cut = page.RenderPage<CustomerDirectory>();
+        cut.WaitForAssertion(() => Assert.Equal(2, DirectoryNames(cut).Count));
+        var search = cut.FindComponent<MudTextField<string>>();
+
+        await cut.InvokeAsync(() => search.Instance.ValueChanged.InvokeAsync("OLGA@"));
+        cut.WaitForAssertion(() => Assert.Equal(["Fabrikam Foundation"], DirectoryNames(cut)));
+
+        await cut.InvokeAsync(() => search.Instance.ValueChanged.InvokeAsync("Northwind"));
+        cut.WaitForAssertion(() => Assert.Contains("No organization matches “Northwind”", cut.Find("[data-testid=customers-no-match]").TextContent));
+
+        await cut.Find("[data-testid=customers-no-match] button").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.Equal(["Contoso Ltd", "Fabrikam Foundation"], DirectoryNames(cut)));
+    }
+
+    [Fact]
+    public async Task A_customers_page_shows_profile_members_seats_licenses_orders_evaluations_discounts_and_history_with_staff_only_events()
+    {
+        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ana@contoso.example");
+        var licenses = await _fx.PurchaseAsync(_fx.Contoso, 25);
+        await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example",
+            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(5).Id, 2)], []));
+        var evaluations = _fx.Get<EvaluationService>();
+        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot group needs a sprint", DomainFixture.Customer);
+        await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.Customer);
+        await RecordStaffOnlyAsync(_fx.Contoso.Id, StaffNote);
+        var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation");
+        await CustomerPageContext.AddMemberAsync(_fx, fabrikam, "olga@fabrikam.example");
+        await RecordStaffOnlyAsync(fabrikam.Id, "Fabrikam's own note");
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+
+        var cut = Render(page, _fx.Contoso.Id);
+
+        Assert.Equal("Contoso Ltd", cut.Find("h1").TextContent.Trim());
+        Assert.Equal(["Profile", "Members", "Seats", "Licenses", "Orders", "Evaluations", "Discount applications", "History"],
+            cut.FindAll("h2").Select(h => h.TextContent.Trim()));
+        var profile = cut.Find("[data-testid=customer-profile]").TextContent;
+        Assert.Contains("billing@contoso.example", profile);
+        Assert.Contains("United Kingdom", profile);
+        Assert.Contains("None yet", profile);
+        Assert.Contains("29 Nov 2026, 10:00 UTC", profile);
+        Assert.Equal(["ana@contoso.example · email confirmed"],
+            cut.FindAll("ul[aria-label='Members of the organization'] li").Select(li => li.TextContent.Trim()));
+        Assert.Contains("25 seats for OfficeStatus 6.x (current version)", Text(cut.Find("ul[aria-label='Seats per major version']")));
+        cut.WaitForAssertion(() => Assert.Contains(licenses[0].Id.ToString(), cut.Find("[data-testid=customer-licenses]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("2 × OfficeStatus 6 – 5-user pack", cut.Find("[data-testid=customer-orders]").TextContent));
+        Assert.Contains("Not paid", cut.Find("[data-testid=customer-orders]").TextContent);
+        Assert.Contains("ana@contoso.example", cut.Find("[data-testid=customer-orders]").TextContent);
+        var request = Text(cut.Find("[data-request-status=Pending]"));
+        Assert.Contains("Waiting for support", request);
+        Assert.Contains("Pilot group needs a sprint", request);
+        var discount = Text(cut.Find("[data-discount-status=Pending]"));
+        Assert.Contains("Nonprofit", discount);
+        Assert.Contains(Evidence, discount);
+        var staffOnly = cut.FindAll(".history-entry").Single(e => e.TextContent.Contains(StaffNote));
+        Assert.NotNull(staffOnly.QuerySelector("[data-staff-only]"));
+        Assert.Single(cut.FindAll("[data-staff-only]"));
+        Assert.DoesNotContain("Fabrikam", cut.Markup);
+        Assert.DoesNotContain("olga@fabrikam.example", cut.Markup);
+    }
+
+    [Fact]
+    public async Task A_new_customer_shows_an_empty_state_in_every_section()
+    {
+        var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation");
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Support);
+
+        var cut = Render(page, fabrikam.Id);
+
+        foreach (var empty in new[] { "members-empty", "seats-empty", "evaluations-empty", "discounts-empty", "history-empty" })
+            Assert.NotNull(cut.Find($"[data-testid={empty}]"));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=licenses-empty]")));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=orders-empty]")));
+        var resend = cut.Find("[data-testid=resend-registration]");
+        Assert.True(resend.QuerySelector("button")!.HasAttribute("disabled"));
+        Assert.Contains("No active licenses", resend.TextContent);
+    }
+
+    [Fact]
+    public async Task An_unknown_id_says_the_customer_was_not_found()
+    {
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+
+        var cut = Render(page, Guid.NewGuid());
+
+        Assert.Equal("Customer not found", cut.Find("h1").TextContent.Trim());
+        Assert.NotNull(cut.Find("[data-testid=customer-not-found] a[href='/staff/customers']"));
+    }
+
+    [Fact]
+    public async Task Support_re_sends_the_registration_email_after_confirming_and_the_history_shows_it()
+    {
+        await _fx.PurchaseAsync(_fx.Contoso, 25, 10);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Support);
+        var cut = Render(page, _fx.Contoso.Id);
+        Assert.Contains("2 active licenses, to billing@contoso.example", Text(cut.Find("[data-testid=resend-registration]")));
+
+        ResendButton(cut).Click();
+        page.Dialogs.WaitForAssertion(() => Assert.Contains("to the billing contact billing@contoso.example", page.Dialogs.Markup));
+        page.Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Re-send").Click();
+
+        page.Snackbars.WaitForAssertion(() => Assert.Contains("on its way to billing@contoso.example", page.Snackbars.Markup), TimeSpan.FromSeconds(5));
+        await using var db = _fx.Db();
+        var message = await db.OutboxMessages.SingleAsync();
+        Assert.Equal(["billing@contoso.example"], message.To);
+        var audit = await db.AuditEvents.SingleAsync(e => e.Action == "registration.resent");
+        Assert.Equal(page.Actor.Name, audit.ActorName);
+        cut.WaitForAssertion(() => Assert.Contains("sent again to billing@contoso.example", cut.Find(".history-timeline").TextContent));
+    }
+
+    [Fact]
+    public async Task Cancelling_the_confirmation_sends_nothing()
+    {
+        await _fx.PurchaseAsync(_fx.Contoso, 25);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Admin);
+        var cut = Render(page, _fx.Contoso.Id);
+
+        ResendButton(cut).Click();
+        page.Dialogs.WaitForAssertion(() => Assert.NotEmpty(page.Dialogs.FindAll("button")));
+        page.Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+
+        page.Dialogs.WaitForAssertion(() => Assert.Empty(page.Dialogs.FindAll("button")));
+        await using var db = _fx.Db();
+        Assert.False(await db.OutboxMessages.AnyAsync());
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.Action == "registration.resent"));
+    }
+
+    [Fact]
+    public async Task Sales_see_no_re_send_button_and_the_service_refuses_them_anyway()
+    {
+        await _fx.PurchaseAsync(_fx.Contoso, 25);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+
+        var cut = Render(page, _fx.Contoso.Id);
+
+        Assert.Empty(cut.FindAll("[data-testid=resend-registration]"));
+        Assert.DoesNotContain("Re-send registration email", cut.Markup);
+        await using var db = _fx.Db();
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            _fx.Get<RegistrationEmail>().ResendAsync(db, _fx.Contoso.Id, null, page.Actor));
+        Assert.Equal("Only Support staff can re-send registration emails.", refused.Message);
+        Assert.False(await db.OutboxMessages.AnyAsync());
+    }
+
+    /// <summary>The element's text with runs of white space (from the markup's line breaks) as one space.</summary>
+    private static string Text(IElement element) => System.Text.RegularExpressions.Regex.Replace(element.TextContent, @"\s+", " ").Trim();
+
+    private static IElement ResendButton(IRenderedComponent<CustomerPage> cut) =>
+        cut.FindAll("button").Single(b => b.TextContent.Trim() == "Re-send registration email");
+
+    private static IRenderedComponent<CustomerPage> Render(StaffPageContext page, Guid organizationId)
+    {
+        var cut = page.Bunit.Render<CustomerPage>(p => p.Add(c => c.OrganizationId, organizationId));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Single(cut.FindAll("h1"));
+            Assert.Empty(cut.FindAll(".mud-progress-circular"));
+        }, TimeSpan.FromSeconds(5));
+        return cut;
+    }
+
+    private async Task RecordStaffOnlyAsync(Guid organizationId, string summary)
+    {
+        await using var db = _fx.Db();
+        _fx.Get<AuditLog>().Record(db, DomainFixture.Support, "support.note", nameof(Organization), organizationId, organizationId,
+            summary, visibleToCustomer: false);
+        await db.SaveChangesAsync();
+    }
+}
