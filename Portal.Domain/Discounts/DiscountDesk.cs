@@ -105,8 +105,8 @@ public static class DiscountDesk
             applications = applications.Where(a => a.Kind == kind);
         if (!string.IsNullOrWhiteSpace(query.OrganizationSearch))
         {
-            var pattern = $"%{Like.Escape(query.OrganizationSearch.Trim())}%";
-            applications = applications.Where(a => db.Organizations.Any(o => o.Id == a.OrganizationId && EF.Functions.Like(o.Name, pattern, Like.EscapeCharacter)));
+            var pattern = LikePattern.Containing(query.OrganizationSearch.Trim());
+            applications = applications.Where(a => db.Organizations.Any(o => o.Id == a.OrganizationId && EF.Functions.Like(o.Name, pattern, LikePattern.Escape)));
         }
         return applications;
     }

@@ -117,8 +117,8 @@ public static class ExtensionDesk
             requests = requests.Where(x => x.Request.Status == status);
         if (!string.IsNullOrWhiteSpace(query.OrganizationSearch))
         {
-            var pattern = $"%{Like.Escape(query.OrganizationSearch.Trim())}%";
-            requests = requests.Where(x => EF.Functions.Like(x.Organization.Name, pattern, Like.EscapeCharacter));
+            var pattern = LikePattern.Containing(query.OrganizationSearch.Trim());
+            requests = requests.Where(x => EF.Functions.Like(x.Organization.Name, pattern, LikePattern.Escape));
         }
         return requests;
     }

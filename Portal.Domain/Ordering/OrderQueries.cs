@@ -75,8 +75,8 @@ public static class OrderQueries
             orders = orders.Where(o => o.Status == status);
         if (!string.IsNullOrWhiteSpace(query.OrganizationSearch))
         {
-            var pattern = $"%{Like.Escape(query.OrganizationSearch.Trim())}%";
-            orders = orders.Where(o => db.Organizations.Any(x => x.Id == o.OrganizationId && EF.Functions.Like(x.Name, pattern, Like.EscapeCharacter)));
+            var pattern = LikePattern.Containing(query.OrganizationSearch.Trim());
+            orders = orders.Where(o => db.Organizations.Any(x => x.Id == o.OrganizationId && EF.Functions.Like(x.Name, pattern, LikePattern.Escape)));
         }
         var flagged = orders.Where(o => o.Status == OrderStatus.NeedsReview || o.Disputed);
         var flaggedCount = await flagged.CountAsync(cancellationToken);

@@ -34,9 +34,6 @@ public sealed record CustomerProfile(
 
 public sealed record CustomerMember(string UserId, string Email, bool EmailConfirmed);
 
-/// <summary>An organization to pick in a filter.</summary>
-public sealed record OrganizationChoice(Guid Id, string Name);
-
 public sealed record StaffExtensionRequest(
     Guid Id,
     int DaysRequested,
@@ -112,23 +109,6 @@ public static class OrganizationDirectory
                     .SelectMany(e => e.Requests).Count(r => r.Status == ExtensionStatus.Pending)))
             .ToListAsync(cancellationToken);
         return new CustomerListPage(rows.OrderBy(r => ids.IndexOf(r.Id)).ToList(), total);
-    }
-
-    /// <summary>Up to <paramref name="limit"/> organizations whose name contains <paramref name="text"/>, by name (for filters).</summary>
-    public static Task<List<OrganizationChoice>> FindByNameAsync(
-        PortalDbContext db, string? text, int limit = 10, CancellationToken cancellationToken = default)
-    {
-        var organizations = db.Organizations.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            var pattern = LikePattern.Containing(text.Trim());
-            organizations = organizations.Where(o => EF.Functions.Like(o.Name, pattern, LikePattern.Escape));
-        }
-        return organizations
-            .OrderBy(o => o.Name).ThenBy(o => o.Id)
-            .Take(Math.Clamp(limit, 1, MaxPageSize))
-            .Select(o => new OrganizationChoice(o.Id, o.Name))
-            .ToListAsync(cancellationToken);
     }
 
     /// <summary>The organization's profile, or null when there is none with that id.</summary>

@@ -3,6 +3,7 @@ using Portal.Domain.Data;
 
 namespace Portal.Domain.Organizations;
 
+/// <summary>An organization to pick in a form or a filter.</summary>
 public sealed record OrganizationChoice(Guid Id, string Name, string BillingEmail);
 
 /// <summary>Staff find an organization by part of its name or billing email (a picker's server-side search).</summary>
@@ -20,8 +21,8 @@ public static class OrganizationLookup
         var organizations = db.Organizations.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var pattern = "%" + EscapeLike(text.Trim()) + "%";
-            organizations = organizations.Where(o => EF.Functions.Like(o.Name, pattern, "\\") || EF.Functions.Like(o.BillingEmail, pattern, "\\"));
+            var pattern = LikePattern.Containing(text.Trim());
+            organizations = organizations.Where(o => EF.Functions.Like(o.Name, pattern, LikePattern.Escape) || EF.Functions.Like(o.BillingEmail, pattern, LikePattern.Escape));
         }
         return await organizations
             .OrderBy(o => o.Name).ThenBy(o => o.Id)
@@ -29,10 +30,4 @@ public static class OrganizationLookup
             .Select(o => new OrganizationChoice(o.Id, o.Name, o.BillingEmail))
             .ToListAsync(cancellationToken);
     }
-
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal)
-            .Replace("%", "\\%", StringComparison.Ordinal)
-            .Replace("_", "\\_", StringComparison.Ordinal)
-            .Replace("[", "\\[", StringComparison.Ordinal);
 }

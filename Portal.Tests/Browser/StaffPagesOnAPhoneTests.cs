@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Components.Customers;
 using Portal.Components.Staff;
 using Portal.Domain.Data;
 using Portal.Domain.Evaluations;
@@ -32,6 +33,7 @@ public sealed class StaffPagesOnAPhoneTests(BrowserFixture browser)
         var application = await db.DiscountApplications.AsNoTracking().OrderBy(a => a.AppliedAt).FirstAsync();
         var request = await db.Set<ExtensionRequest>().AsNoTracking().OrderBy(r => r.RequestedAt).FirstAsync();
         return ["/staff", StaffPaths.Discounts, StaffPaths.DiscountCase(application.Id), StaffPaths.Extensions,
-            StaffPaths.ExtensionCase(request.Id), StaffPaths.Orders];
+            StaffPaths.ExtensionCase(request.Id), StaffPaths.Orders, CustomerPaths.Directory, CustomerPaths.Detail(application.OrganizationId),
+            "/admin/licenses", "/admin/staff", "/admin/audit"];
     }
 }

@@ -75,7 +75,7 @@ public sealed class AuditLogPageTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.Equal(["discount.applied", "discount.approved", "discount.applied"], Actions(cut)));
 
         var organization = cut.FindComponent<MudAutocomplete<OrganizationChoice>>();
-        await cut.InvokeAsync(() => organization.Instance.ValueChanged.InvokeAsync(new OrganizationChoice(_fx.Contoso.Id, _fx.Contoso.Name)));
+        await cut.InvokeAsync(() => organization.Instance.ValueChanged.InvokeAsync(new OrganizationChoice(_fx.Contoso.Id, _fx.Contoso.Name, _fx.Contoso.BillingEmail)));
         cut.WaitForAssertion(() => Assert.Equal(["discount.approved", "discount.applied"], Actions(cut)));
 
         await SetAsync(cut, "Who", "sue@");
