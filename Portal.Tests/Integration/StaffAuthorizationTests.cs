@@ -42,7 +42,10 @@ public sealed class StaffAuthorizationTests(StaffAuthorizationApp app) : IClassF
         Denied,
     }
 
-    /// <summary>Who may open which desk: Sales decides discounts, Support extensions, Admin both; customers none.</summary>
+    /// <summary>
+    /// Who may open which staff page: Sales decides discounts, Support extensions, Admin both and the admin pages; all
+    /// staff see customers and orders; customers see none of it.
+    /// </summary>
     public static TheoryData<string, string, Expect> Desks => new()
     {
         { "/staff/discounts", Anonymous, Expect.SignIn },
@@ -66,6 +69,23 @@ public sealed class StaffAuthorizationTests(StaffAuthorizationApp app) : IClassF
         { "/staff/orders", DevelopmentData.SalesEmail, Expect.Allowed },
         { "/staff/orders", DevelopmentData.SupportEmail, Expect.Allowed },
         { "/staff/orders", DevelopmentData.AdminEmail, Expect.Allowed },
+        { "/staff/customers", Anonymous, Expect.SignIn },
+        { "/staff/customers", DevelopmentData.CustomerEmail, Expect.Denied },
+        { "/staff/customers", DevelopmentData.SalesEmail, Expect.Allowed },
+        { "/staff/customers", DevelopmentData.SupportEmail, Expect.Allowed },
+        { "/staff/customers/{organization}", DevelopmentData.CustomerEmail, Expect.Denied },
+        { "/staff/customers/{organization}", DevelopmentData.SalesEmail, Expect.Allowed },
+        { "/admin/licenses", DevelopmentData.CustomerEmail, Expect.Denied },
+        { "/admin/licenses", DevelopmentData.SalesEmail, Expect.Denied },
+        { "/admin/licenses", DevelopmentData.SupportEmail, Expect.Denied },
+        { "/admin/licenses", DevelopmentData.AdminEmail, Expect.Allowed },
+        { "/admin/staff", DevelopmentData.SalesEmail, Expect.Denied },
+        { "/admin/staff", DevelopmentData.SupportEmail, Expect.Denied },
+        { "/admin/staff", DevelopmentData.AdminEmail, Expect.Allowed },
+        { "/admin/audit", Anonymous, Expect.SignIn },
+        { "/admin/audit", DevelopmentData.CustomerEmail, Expect.Denied },
+        { "/admin/audit", DevelopmentData.SupportEmail, Expect.Denied },
+        { "/admin/audit", DevelopmentData.AdminEmail, Expect.Allowed },
     };
 
     [Theory]
@@ -141,6 +161,8 @@ public sealed class StaffAuthorizationTests(StaffAuthorizationApp app) : IClassF
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         if (path.Contains("{discount}", StringComparison.Ordinal))
             path = path.Replace("{discount}", (await db.DiscountApplications.FirstAsync()).Id.ToString(), StringComparison.Ordinal);
+        if (path.Contains("{organization}", StringComparison.Ordinal))
+            path = path.Replace("{organization}", (await db.Organizations.FirstAsync()).Id.ToString(), StringComparison.Ordinal);
         if (path.Contains("{extension}", StringComparison.Ordinal))
             path = path.Replace("{extension}", (await db.Set<ExtensionRequest>().FirstAsync()).Id.ToString(), StringComparison.Ordinal);
         return path;
