@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.History;
@@ -10,7 +9,6 @@ namespace Portal.Domain.Discounts;
 public sealed class DiscountService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditLog audit,
-    IOptions<DiscountOptions> options,
     TimeProvider clock)
 {
     public async Task<DiscountApplication> SubmitAsync(
@@ -30,14 +28,20 @@ public sealed class DiscountService(
         return application;
     }
 
-    /// <summary>Approves with the given percent and validity, or the configured defaults for the kind.</summary>
+    /// <summary>Approves with the given percent and validity, or the catalog's <see cref="DiscountDefaults"/> for the kind.</summary>
     public Task<DiscountApplication> ApproveAsync(
         Guid applicationId, int? percent, DateTimeOffset? validUntil, string? note, Actor actor, CancellationToken cancellationToken = default) =>
-        DecideAsync(applicationId, (db, application) =>
+        DecideAsync(applicationId, async (db, application) =>
         {
             var now = clock.GetUtcNow();
-            application.Approve(percent ?? options.Value.DefaultPercent(application.Kind),
-                validUntil ?? now.AddDays(options.Value.DefaultValidityDays), note, actor, now);
+            var (approvedPercent, approvedUntil) = (percent, validUntil);
+            if (approvedPercent is null || approvedUntil is null)
+            {
+                var defaults = await DefaultsAsync(db, cancellationToken);
+                approvedPercent ??= defaults.PercentFor(application.Kind);
+                approvedUntil ??= now.AddDays(defaults.ValidityDays);
+            }
+            application.Approve(approvedPercent.Value, approvedUntil.Value, note, actor, now);
             audit.Record(db, actor, "discount.approved", nameof(DiscountApplication), application.Id, application.OrganizationId,
                 $"{Describe(application.Kind)} discount of {application.Percent} % approved, valid until {application.ValidUntil:yyyy-MM-dd}.");
         }, cancellationToken);
@@ -48,7 +52,12 @@ public sealed class DiscountService(
             application.Deny(reason, actor, clock.GetUtcNow());
             audit.Record(db, actor, "discount.denied", nameof(DiscountApplication), application.Id, application.OrganizationId,
                 $"{Describe(application.Kind)} discount application denied: {application.Note}");
+            return Task.CompletedTask;
         }, cancellationToken);
+
+    /// <summary>The catalog's default percentages and validity (R7), as an admin last set them.</summary>
+    public static Task<DiscountDefaults> DefaultsAsync(PortalDbContext db, CancellationToken cancellationToken = default) =>
+        db.DiscountDefaults.AsNoTracking().SingleAsync(d => d.Id == DiscountDefaults.SingleRowId, cancellationToken);
 
     /// <summary>R7: at most one discount applies: the largest usable one (a tie prefers the one that is not used up).</summary>
     public static async Task<DiscountApplication?> BestUsableAsync(
@@ -89,12 +98,12 @@ public sealed class DiscountService(
         $"{Describe(approved.Kind)} discount of {approved.Percent} %, approved until {approved.ValidUntil:yyyy-MM-dd}";
 
     private async Task<DiscountApplication> DecideAsync(
-        Guid applicationId, Action<PortalDbContext, DiscountApplication> decide, CancellationToken cancellationToken)
+        Guid applicationId, Func<PortalDbContext, DiscountApplication, Task> decide, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var application = await db.DiscountApplications.SingleOrDefaultAsync(a => a.Id == applicationId, cancellationToken)
             ?? throw new DomainException("That discount application does not exist.");
-        decide(db, application);
+        await decide(db, application);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
