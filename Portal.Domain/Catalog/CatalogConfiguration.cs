@@ -13,6 +13,14 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         product.Property(p => p.Name).HasMaxLength(100);
         product.Property(p => p.Currency).HasMaxLength(3).IsFixedLength();
         product.Ignore(p => p.CurrentVersion);
+        product.Property(p => p.Version).IsConcurrencyToken();
+        product.ComplexProperty(p => p.Evaluation, terms =>
+        {
+            terms.Property(t => t.EvaluationDays).HasColumnName("EvaluationDays");
+            terms.Property(t => t.Seats).HasColumnName("EvaluationSeats");
+            terms.Property(t => t.MaxExtensionDays).HasColumnName("MaxExtensionDays");
+            terms.Property(t => t.MaxEvaluationDays).HasColumnName("MaxEvaluationDays");
+        });
         product.HasMany(p => p.Packs).WithOne().HasForeignKey(pack => pack.ProductId).OnDelete(DeleteBehavior.Cascade);
         product.Navigation(p => p.Packs).HasField("_packs").UsePropertyAccessMode(PropertyAccessMode.Field);
     }

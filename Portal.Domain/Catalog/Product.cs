@@ -15,6 +15,8 @@ public sealed class Product
         CurrentMinor = currentMinor;
         Currency = currency;
         UpgradePercent = upgradePercent;
+        Evaluation = EvaluationTerms.Default;
+        Version = Guid.NewGuid();
     }
 
     public Guid Id { get; private set; }
@@ -32,10 +34,17 @@ public sealed class Product
     /// <summary>Share of the current list price that an upgrade from an older major costs (R6).</summary>
     public int UpgradePercent { get; private set; }
 
+    /// <summary>How this product is evaluated (R9): length, seats and the caps on extensions.</summary>
+    public EvaluationTerms Evaluation { get; private set; }
+
     public IReadOnlyList<SeatPack> Packs => _packs;
+
+    /// <summary>Concurrency token: two admins changing the product at the same moment cannot both succeed.</summary>
+    public Guid Version { get; private set; }
 
     public string CurrentVersion => $"{CurrentMajor}.{CurrentMinor}";
 
+    /// <summary>A new product, with <see cref="EvaluationTerms.Default"/> evaluation terms until an admin changes them.</summary>
     public static Product Create(string code, string name, int currentMajor, int currentMinor, string currency, int upgradePercent = DefaultUpgradePercent)
     {
         if (string.IsNullOrWhiteSpace(code) || !code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
@@ -62,13 +71,17 @@ public sealed class Product
             throw new DomainException($"{major}.{minor} is not newer than the current version {CurrentVersion}.");
         CurrentMajor = major;
         CurrentMinor = minor;
+        Changed();
     }
 
     public void ChangeUpgradePercent(int upgradePercent)
     {
         if (upgradePercent is < 0 or > 100)
             throw new DomainException("The upgrade price is a percentage between 0 and 100.");
+        if (upgradePercent == UpgradePercent)
+            throw new DomainException($"{Name} upgrades already cost {upgradePercent} % of the list price.");
         UpgradePercent = upgradePercent;
+        Changed();
     }
 
     public SeatPack AddPack(int seats, long listPriceMinor)
@@ -77,6 +90,35 @@ public sealed class Product
             throw new DomainException($"{Name} already has a {seats}-user pack.");
         var pack = new SeatPack(Id, seats, listPriceMinor);
         _packs.Add(pack);
+        Changed();
         return pack;
     }
+
+    /// <summary>
+    /// Admin: a new list price for one pack size. Quotes and orders made from now on use it; placed orders keep the
+    /// prices frozen in their lines. Returns the price it replaces.
+    /// </summary>
+    public long ChangePackPrice(int seats, long listPriceMinor)
+    {
+        var pack = _packs.SingleOrDefault(p => p.Seats == seats)
+            ?? throw new DomainException($"{Name} has no {seats}-user pack.");
+        if (pack.ListPriceMinor == listPriceMinor)
+            throw new DomainException($"The {seats}-user pack already costs {new Money(listPriceMinor, Currency)}.");
+        var previous = pack.ListPriceMinor;
+        pack.ChangePrice(listPriceMinor);
+        Changed();
+        return previous;
+    }
+
+    /// <summary>Admin: new evaluation terms; they apply to evaluations started, asked about or decided from now on.</summary>
+    public void ChangeEvaluationTerms(EvaluationTerms terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        if (terms == Evaluation)
+            throw new DomainException($"These already are the evaluation terms of {Name}.");
+        Evaluation = terms;
+        Changed();
+    }
+
+    private void Changed() => Version = Guid.NewGuid();
 }

@@ -22,8 +22,8 @@ public sealed class SeatPack
     /// <summary>Price of one pack in minor units (cents) of the product's currency (R12).</summary>
     public long ListPriceMinor { get; private set; }
 
-    /// <summary>Admin: a new list price; quotes and orders made from now on use it, frozen orders keep theirs.</summary>
-    public void ChangePrice(long listPriceMinor)
+    /// <summary>Through <see cref="Product.ChangePackPrice"/>, which keeps the product's concurrency token current.</summary>
+    internal void ChangePrice(long listPriceMinor)
     {
         if (listPriceMinor < 0)
             throw new DomainException("A list price cannot be negative.");

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.Discounts;
@@ -93,9 +92,8 @@ public static class DevelopmentData
         var audit = new AuditLog(clock);
         var licensing = new LicensingService(services.GetRequiredService<ILicenseKeySigner>(), audit, clock);
         var evaluations = new EvaluationService(factory, services.GetRequiredService<ILicenseKeySigner>(), audit,
-            services.GetRequiredService<IOptions<EvaluationOptions>>(), services.GetRequiredService<EmailOutbox>(), clock);
-        var discounts = new DiscountService(factory, audit, services.GetRequiredService<IOptions<DiscountOptions>>(),
             services.GetRequiredService<EmailOutbox>(), clock);
+        var discounts = new DiscountService(factory, audit, services.GetRequiredService<EmailOutbox>(), clock);
 
         await using var db = await factory.CreateDbContextAsync();
         var product = OfficeStatusAt(5, 4);

@@ -33,6 +33,7 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<License> Licenses => Set<License>();
     public DbSet<Evaluation> Evaluations => Set<Evaluation>();
     public DbSet<DiscountApplication> DiscountApplications => Set<DiscountApplication>();
+    public DbSet<DiscountDefaults> DiscountDefaults => Set<DiscountDefaults>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<ProcessedPaymentEvent> ProcessedPaymentEvents => Set<ProcessedPaymentEvent>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();

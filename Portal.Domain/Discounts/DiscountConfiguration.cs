@@ -33,3 +33,15 @@ internal sealed class DiscountAttachmentConfiguration : IEntityTypeConfiguration
         attachment.Property(a => a.ContentType).HasMaxLength(50);
     }
 }
+
+internal sealed class DiscountDefaultsConfiguration : IEntityTypeConfiguration<DiscountDefaults>
+{
+    public void Configure(EntityTypeBuilder<DiscountDefaults> defaults)
+    {
+        defaults.HasKey(d => d.Id);
+        defaults.Property(d => d.Id).ValueGeneratedNever();
+        defaults.Property(d => d.Version).IsConcurrencyToken();
+        // Every environment needs the row: it ships as migration data, like the roles.
+        defaults.HasData(DiscountDefaults.SeedRow);
+    }
+}

@@ -66,7 +66,7 @@ public static class DiscountDesk
         db.DiscountApplications.CountAsync(a => a.Status == DiscountStatus.Pending, cancellationToken);
 
     public static async Task<DiscountCase?> CaseAsync(
-        PortalDbContext db, Guid applicationId, DiscountOptions defaults, DateTimeOffset now, CancellationToken cancellationToken = default)
+        PortalDbContext db, Guid applicationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var application = await db.DiscountApplications.AsNoTracking().SingleOrDefaultAsync(a => a.Id == applicationId, cancellationToken);
         if (application is null)
@@ -87,8 +87,9 @@ public static class DiscountDesk
             .Take(HistoryShown)
             .Select(e => new HistoryEntry(e.OccurredAt, e.ActorName, e.Action, e.Summary))
             .ToListAsync(cancellationToken);
+        var defaults = await DiscountService.DefaultsAsync(db, cancellationToken);
         return new DiscountCase(application, attachments, organization, applicant, others, history,
-            defaults.DefaultPercent(application.Kind), now.AddDays(defaults.DefaultValidityDays));
+            defaults.PercentFor(application.Kind), now.AddDays(defaults.ValidityDays));
     }
 
     /// <summary>One attachment with its content, for the staff download.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.History;
@@ -11,7 +10,6 @@ namespace Portal.Domain.Discounts;
 public sealed class DiscountService(
     IDbContextFactory<PortalDbContext> dbFactory,
     AuditLog audit,
-    IOptions<DiscountOptions> options,
     EmailOutbox outbox,
     TimeProvider clock)
 {
@@ -32,14 +30,20 @@ public sealed class DiscountService(
         return application;
     }
 
-    /// <summary>Approves with the given percent and validity, or the configured defaults for the kind; the customer is emailed.</summary>
+    /// <summary>Approves with the given percent and validity, or the catalog's <see cref="DiscountDefaults"/> for the kind; the customer is emailed.</summary>
     public Task<DiscountApplication> ApproveAsync(
         Guid applicationId, int? percent, DateTimeOffset? validUntil, string? note, Actor actor, CancellationToken cancellationToken = default) =>
         DecideAsync(applicationId, async (db, application) =>
         {
             var now = clock.GetUtcNow();
-            application.Approve(percent ?? options.Value.DefaultPercent(application.Kind),
-                validUntil ?? now.AddDays(options.Value.DefaultValidityDays), note, actor, now);
+            var (approvedPercent, approvedUntil) = (percent, validUntil);
+            if (approvedPercent is null || approvedUntil is null)
+            {
+                var defaults = await DefaultsAsync(db, cancellationToken);
+                approvedPercent ??= defaults.PercentFor(application.Kind);
+                approvedUntil ??= now.AddDays(defaults.ValidityDays);
+            }
+            application.Approve(approvedPercent.Value, approvedUntil.Value, note, actor, now);
             audit.Record(db, actor, "discount.approved", nameof(DiscountApplication), application.Id, application.OrganizationId,
                 $"{Describe(application.Kind)} discount of {application.Percent} % approved, valid until {application.ValidUntil:yyyy-MM-dd}.");
             await EmailDecisionAsync(db, application, $"Your {Describe(application.Kind).ToLowerInvariant()} discount is approved",
@@ -65,6 +69,10 @@ public sealed class DiscountService(
                     "You can apply again in the portal with more evidence.",
                 ], cancellationToken);
         }, cancellationToken);
+
+    /// <summary>The catalog's default percentages and validity (R7), as an admin last set them.</summary>
+    public static Task<DiscountDefaults> DefaultsAsync(PortalDbContext db, CancellationToken cancellationToken = default) =>
+        db.DiscountDefaults.AsNoTracking().SingleAsync(d => d.Id == DiscountDefaults.SingleRowId, cancellationToken);
 
     /// <summary>R7: at most one discount applies: the largest usable one (a tie prefers the one that is not used up).</summary>
     public static async Task<DiscountApplication?> BestUsableAsync(

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.Data;
@@ -10,17 +9,17 @@ using Portal.Domain.Outbox;
 
 namespace Portal.Domain.Evaluations;
 
-/// <summary>R9: start an evaluation, ask for more time, and support's decisions — each decided exactly once.</summary>
+/// <summary>
+/// R9: start an evaluation, ask for more time, and support's decisions — each decided exactly once — under the
+/// product's <see cref="EvaluationTerms"/> as they are at that moment.
+/// </summary>
 public sealed class EvaluationService(
     IDbContextFactory<PortalDbContext> dbFactory,
     ILicenseKeySigner signer,
     AuditLog audit,
-    IOptions<EvaluationOptions> options,
     EmailOutbox outbox,
     TimeProvider clock)
 {
-    private EvaluationOptions Options => options.Value;
-
     public async Task<Evaluation> StartAsync(Guid organizationId, Guid productId, Actor actor, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -32,11 +31,11 @@ public sealed class EvaluationService(
                 && e.Major == product.CurrentMajor, cancellationToken))
             throw AlreadyEvaluated(product);
 
-        var evaluation = Evaluation.Start(organizationId, product, Options, clock.GetUtcNow());
+        var evaluation = Evaluation.Start(organizationId, product, clock.GetUtcNow());
         await SignAsync(db, evaluation, organization.Name, product, cancellationToken);
         db.Evaluations.Add(evaluation);
         audit.Record(db, actor, "evaluation.started", nameof(Evaluation), evaluation.Id, organizationId,
-            $"{Options.EvaluationDays}-day evaluation of {product.Name} {product.CurrentMajor} started; it runs until {evaluation.ExpiresAt:yyyy-MM-dd}.");
+            $"{product.Evaluation.EvaluationDays}-day evaluation of {product.Name} {product.CurrentMajor} started; it runs until {evaluation.ExpiresAt:yyyy-MM-dd}.");
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -56,7 +55,8 @@ public sealed class EvaluationService(
         var evaluation = await db.Evaluations.Include(e => e.Requests)
             .SingleOrDefaultAsync(e => e.Id == evaluationId && e.OrganizationId == organizationId, cancellationToken)
             ?? throw new DomainException("That evaluation does not exist.");
-        var request = evaluation.RequestExtension(days, reason, actor.UserId ?? "", clock.GetUtcNow(), Options);
+        var terms = await db.Products.Where(p => p.Id == evaluation.ProductId).Select(p => p.Evaluation).SingleAsync(cancellationToken);
+        var request = evaluation.RequestExtension(days, reason, actor.UserId ?? "", clock.GetUtcNow(), terms);
         audit.Record(db, actor, "evaluation.extension-requested", nameof(ExtensionRequest), request.Id, organizationId,
             $"Asked for {days} more evaluation days.");
         await db.SaveChangesAsync(cancellationToken);
@@ -66,7 +66,7 @@ public sealed class EvaluationService(
     public Task<Evaluation> GrantAsync(Guid requestId, int days, string? note, Actor actor, CancellationToken cancellationToken = default) =>
         DecideAsync(requestId, actor, async (db, evaluation, request, product, organizationName) =>
         {
-            request.Grant(evaluation, days, note, actor, clock.GetUtcNow(), Options);
+            request.Grant(evaluation, days, note, actor, clock.GetUtcNow(), product.Evaluation);
             audit.Record(db, actor, "evaluation.extension-granted", nameof(ExtensionRequest), request.Id, evaluation.OrganizationId,
                 $"{days} more evaluation days granted; the evaluation now runs until {evaluation.ExpiresAt:yyyy-MM-dd}.");
             await SignAsync(db, evaluation, organizationName, product, cancellationToken);
@@ -121,7 +121,7 @@ public sealed class EvaluationService(
     {
         var supportEndsOn = await LicensingService.SupportEndsOnAsync(db, evaluation.OrganizationId, cancellationToken);
         evaluation.AttachKey(signer.Sign(new LicenseKeyClaims(
-            evaluation.Id, product.Code, product.Name, licensee, evaluation.Major, Options.Seats, LicenseKind.Evaluation,
+            evaluation.Id, product.Code, product.Name, licensee, evaluation.Major, evaluation.Seats, LicenseKind.Evaluation,
             clock.GetUtcNow(), supportEndsOn, evaluation.ExpiresAt)));
     }
 

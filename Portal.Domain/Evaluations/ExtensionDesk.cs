@@ -27,7 +27,7 @@ public sealed record ExtensionQueuePage(IReadOnlyList<ExtensionQueueRow> Rows, i
 /// <summary>One of the organization's evaluations with all its requests, for the support desk.</summary>
 public sealed record EvaluationRecord(Evaluation Evaluation, string ProductName);
 
-/// <summary>Everything support needs to decide one request, with the caps that bind support (R9).</summary>
+/// <summary>Everything support needs to decide one request, with the product's caps that bind support (R9).</summary>
 public sealed record ExtensionCase(
     ExtensionRequest Request,
     EvaluationRecord Evaluation,
@@ -72,7 +72,7 @@ public static class ExtensionDesk
         db.Set<ExtensionRequest>().CountAsync(r => r.Status == ExtensionStatus.Pending, cancellationToken);
 
     public static async Task<ExtensionCase?> CaseAsync(
-        PortalDbContext db, Guid requestId, EvaluationOptions caps, DateTimeOffset now, CancellationToken cancellationToken = default)
+        PortalDbContext db, Guid requestId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var evaluation = await db.Evaluations.AsNoTracking().Include(e => e.Requests)
             .SingleOrDefaultAsync(e => e.Requests.Any(r => r.Id == requestId), cancellationToken);
@@ -80,7 +80,8 @@ public static class ExtensionDesk
             return null;
         var request = evaluation.Requests.Single(r => r.Id == requestId);
         var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == evaluation.OrganizationId, cancellationToken);
-        var products = await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
+        var products = await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Id, cancellationToken);
+        var caps = products[evaluation.ProductId].Evaluation;
         var others = await db.Evaluations.AsNoTracking().Include(e => e.Requests)
             .Where(e => e.OrganizationId == evaluation.OrganizationId && e.Id != evaluation.Id)
             .OrderByDescending(e => e.StartedAt)
@@ -92,8 +93,8 @@ public static class ExtensionDesk
             .Take(HistoryShown)
             .Select(e => new HistoryEntry(e.OccurredAt, e.ActorName, e.Action, e.Summary))
             .ToListAsync(cancellationToken);
-        return new ExtensionCase(request, new EvaluationRecord(evaluation, products[evaluation.ProductId]), organization, requester,
-            others.Select(e => new EvaluationRecord(e, products[e.ProductId])).ToList(), history,
+        return new ExtensionCase(request, new EvaluationRecord(evaluation, products[evaluation.ProductId].Name), organization, requester,
+            others.Select(e => new EvaluationRecord(e, products[e.ProductId].Name)).ToList(), history,
             caps.MaxExtensionDays, caps.MaxEvaluationDays, evaluation.MostDaysSupportMayGrantAt(now, caps));
     }
 

@@ -1,4 +1,5 @@
 using Portal.Domain.Accounts;
+using Portal.Domain.Catalog;
 
 namespace Portal.Domain.Evaluations;
 
@@ -40,15 +41,15 @@ public sealed class ExtensionRequest
     /// <summary>Concurrency token: two staff deciding at once cannot both succeed.</summary>
     public Guid Version { get; private set; }
 
-    internal void Grant(Evaluation evaluation, int days, string? note, Actor actor, DateTimeOffset now, EvaluationOptions options)
+    internal void Grant(Evaluation evaluation, int days, string? note, Actor actor, DateTimeOffset now, EvaluationTerms terms)
     {
         actor.Require("grant evaluation extensions", Roles.Support);
         EnsurePending();
         if (days < 1)
             throw new DomainException("Grant at least one day, or deny the request.");
-        if (days > options.MaxExtensionDays && !actor.IsAdmin)
-            throw new DomainException($"Support can grant at most {options.MaxExtensionDays} days at a time. Only an admin can grant more.");
-        evaluation.Extend(days, now, options, overrideCaps: actor.IsAdmin);
+        if (days > terms.MaxExtensionDays && !actor.IsAdmin)
+            throw new DomainException($"Support can grant at most {terms.MaxExtensionDays} days at a time. Only an admin can grant more.");
+        evaluation.Extend(days, now, terms, overrideCaps: actor.IsAdmin);
         Decide(ExtensionStatus.Granted, note, actor, now);
         DaysGranted = days;
     }

@@ -13,9 +13,12 @@ namespace Portal.Domain.Keys;
 /// <item><b>Configuration</b> (Production): the private key from <see cref="LicenseKeyOptions"/>; rotate by configuring a new
 /// key and id and moving the old public key to <c>LicenseKeys:RetiredPublicKeys</c>.</item>
 /// <item><b>Database</b> (Development): the first use creates a key and keeps it in <see cref="SigningKey"/>, the private key
-/// protected with Data Protection; <see cref="RotateAsync"/> makes a new active key and retires the old one.</item>
+/// protected with Data Protection. An admin rotates in three steps: <see cref="PublishNewKeyAsync"/> (in the JWKS, not
+/// signing), <see cref="ActivateAsync"/> (signs from now on; the previous key is retired and stays published), and
+/// <see cref="RetireAsync"/> for a published key that will never sign.</item>
 /// </list>
-/// In both modes the loaded keys are cached for the life of the process: signing never reloads a key. One instance per app.
+/// The loaded keys are cached for the life of the process and replaced at once after each change made here, so the
+/// signer and the JWKS use it immediately; signing never reloads a key. One instance per app.
 /// </summary>
 public sealed class SigningKeyStore
 {
@@ -68,39 +71,108 @@ public sealed class SigningKeyStore
     /// <summary>The key that signs new license keys. The first call in database mode loads (or creates) it.</summary>
     public LicenseSigningKey Current => (_ring ?? Load()).Active;
 
-    /// <summary>Every published public key: the active one first, then the retired ones, newest first.</summary>
+    /// <summary>Every published public key: the active one first, then the published and the retired ones, newest first.</summary>
     public async ValueTask<IReadOnlyList<PublishedKey>> GetPublishedKeysAsync(CancellationToken cancellationToken = default) =>
         (_ring ?? await LoadAsync(cancellationToken)).Published;
 
-    /// <summary>
-    /// Makes a new active key and retires the current one, which stays published so that the keys it signed keep
-    /// verifying. Database mode only; returns the new key id.
-    /// </summary>
-    public async Task<string> RotateAsync(Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>Every key, for the admin's page: active first, then published, then retired, newest first within each.</summary>
+    public async Task<IReadOnlyList<SigningKeyEntry>> ListAsync(Actor actor, CancellationToken cancellationToken = default)
     {
-        actor.Require("rotate license signing keys", Roles.Admin);
+        actor.Require("see the license signing keys", Roles.Admin);
+        var ring = _ring ?? await LoadAsync(cancellationToken);
+        var configured = _configuredRetired.Select(key => new SigningKeyEntry(key.KeyId, key.Status, null, null, HoldsPrivateKey: false, Configured: true));
         if (_databases is null)
-            throw new DomainException(
-                $"License signing keys come from configuration here. To rotate, configure a new {LicenseKeyOptions.SectionName}:" +
-                $"{nameof(LicenseKeyOptions.SigningKeyPem)} (or {nameof(LicenseKeyOptions.SigningKeyPemPath)}) and " +
-                $"{nameof(LicenseKeyOptions.KeyId)}, and add the old public key and id to {LicenseKeyOptions.SectionName}:" +
-                $"{nameof(LicenseKeyOptions.RetiredPublicKeys)}.");
+            return [new SigningKeyEntry(ring.Active.KeyId, SigningKeyStatus.Active, null, null, HoldsPrivateKey: true, Configured: true), .. configured];
 
+        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+        var rows = await db.SigningKeys.AsNoTracking()
+            .Select(k => new SigningKeyEntry(k.Id, k.Status, k.CreatedAt, k.RetiredAt, k.ProtectedPrivateKey != null, false))
+            .ToListAsync(cancellationToken);
+        // Ordered in memory: SQLite cannot order by DateTimeOffset, and there are only a handful of keys.
+        return [.. rows.OrderBy(k => StatusOrder(k.Status)).ThenByDescending(k => k.CreatedAt), .. configured];
+    }
+
+    /// <summary>
+    /// Creates a key and publishes it in the JWKS without signing with it yet, so that verifiers learn it before the
+    /// first license key it signs. Database mode only; returns the new key id.
+    /// </summary>
+    public Task<string> PublishNewKeyAsync(Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "create license signing keys", db =>
+        {
+            var (row, key) = NewKey(_clock.GetUtcNow(), active: false);
+            key.Dispose();
+            db.SigningKeys.Add(row);
+            RecordNewKey(db, row, actor, "published; it signs nothing until an admin makes it active");
+            return Task.FromResult(row.Id);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Makes a published key the one that signs new license keys; the key that was active is retired and stays
+    /// published, so the keys it signed keep verifying. <paramref name="expectedActiveKeyId"/> is the active key the admin
+    /// saw: if another admin changed the active key meanwhile, nothing happens and the message says so.
+    /// </summary>
+    public Task ActivateAsync(string keyId, string expectedActiveKeyId, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "make a license signing key active", async db =>
+        {
+            var rows = await db.SigningKeys.ToListAsync(cancellationToken);
+            var key = rows.SingleOrDefault(k => k.Id == keyId) ?? throw UnknownKey(keyId);
+            var active = rows.Where(k => k.Status == SigningKeyStatus.Active).ToList();
+            if (active.Count != 1 || active[0].Id != expectedActiveKeyId)
+                throw new DomainException(
+                    $"The active key is now {string.Join(", ", active.Select(k => k.Id))}, not {expectedActiveKeyId}: someone else changed the keys a moment ago. Reload to see them.");
+            key.Activate();
+            CheckPrivateKeyReadable(key);
+            var now = _clock.GetUtcNow();
+            active[0].Supersede(now);
+            new AuditLog(_clock).Record(db, actor, "signing-key.activated", nameof(SigningKey), key.Id, organizationId: null,
+                $"License signing key {key.Id} made active; {active[0].Id} retired and still published.", visibleToCustomer: false);
+            return key.Id;
+        }, cancellationToken);
+
+    /// <summary>Retires a published key that is not signing: it will never sign, and it stays in the JWKS.</summary>
+    public Task RetireAsync(string keyId, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(actor, "retire license signing keys", async db =>
+        {
+            var key = await db.SigningKeys.SingleOrDefaultAsync(k => k.Id == keyId, cancellationToken) ?? throw UnknownKey(keyId);
+            key.Retire(_clock.GetUtcNow());
+            new AuditLog(_clock).Record(db, actor, "signing-key.retired", nameof(SigningKey), key.Id, organizationId: null,
+                $"License signing key {key.Id} retired; it stays published so that anything it signed keeps verifying.", visibleToCustomer: false);
+            return key.Id;
+        }, cancellationToken);
+
+    /// <summary>
+    /// One change to the stored keys, by an admin, in database mode: serialized within this instance, guarded by the
+    /// rows' concurrency tokens across instances, and followed by a fresh key ring for the signer and the JWKS.
+    /// </summary>
+    private async Task<string> ChangeAsync(Actor actor, string action, Func<PortalDbContext, Task<string>> change, CancellationToken cancellationToken)
+    {
+        actor.Require(action, Roles.Admin);
+        if (_databases is null)
+            throw new DomainException(ConfiguredRotationMessage);
+
+        if (_ring is null)
+            await LoadAsync(cancellationToken);
         await _loading.WaitAsync(cancellationToken);
         try
         {
             await using var db = await _databases.CreateDbContextAsync(cancellationToken);
-            var now = _clock.GetUtcNow();
-            foreach (var active in await db.SigningKeys.Where(k => k.Status == SigningKeyStatus.Active).ToListAsync(cancellationToken))
-                active.Retire(now);
-            var (row, key) = NewKey(now);
-            db.SigningKeys.Add(row);
-            RecordNewKey(db, row, actor, "rotated in");
-            await db.SaveChangesAsync(cancellationToken);
-
-            var rows = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
-            _ring = BuildRing(rows, new LicenseSigningKey(row.Id, key));
-            return row.Id;
+            string keyId;
+            try
+            {
+                keyId = await change(db);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (Exception refused) when (refused is DomainException or DbUpdateConcurrencyException)
+            {
+                // Often another admin, perhaps on another instance, changed the keys first: catch up with the database.
+                await using (var fresh = await _databases.CreateDbContextAsync(cancellationToken))
+                    _ring = await ReadRingAsync(fresh, cancellationToken);
+                if (refused is DomainException)
+                    throw;
+                throw new DomainException("Someone else changed the signing keys at the same moment. Reload to see their change.");
+            }
+            _ring = await ReadRingAsync(db, cancellationToken);
+            return keyId;
         }
         finally
         {
@@ -108,9 +180,48 @@ public sealed class SigningKeyStore
         }
     }
 
+    /// <summary>How keys are rotated when they come from configuration, for the admin's page and for refused changes.</summary>
+    public static string ConfiguredRotationMessage =>
+        $"License signing keys come from configuration here. To rotate, configure a new {LicenseKeyOptions.SectionName}:" +
+        $"{nameof(LicenseKeyOptions.SigningKeyPem)} (or {nameof(LicenseKeyOptions.SigningKeyPemPath)}) and " +
+        $"{nameof(LicenseKeyOptions.KeyId)}, and add the old public key and id to {LicenseKeyOptions.SectionName}:" +
+        $"{nameof(LicenseKeyOptions.RetiredPublicKeys)}.";
+
+    private static int StatusOrder(SigningKeyStatus status) => status switch
+    {
+        SigningKeyStatus.Active => 0,
+        SigningKeyStatus.Published => 1,
+        _ => 2,
+    };
+
     private void RecordNewKey(PortalDbContext db, SigningKey key, Actor actor, string how) =>
         new AuditLog(_clock).Record(db, actor, "signing-key.created", nameof(SigningKey), key.Id, organizationId: null,
             $"License signing key {key.Id} {how}.", visibleToCustomer: false);
+
+    private static DomainException UnknownKey(string keyId) => new($"There is no signing key {keyId}.");
+
+    /// <summary>Refuses, before anything is saved, a key whose private key can no longer be decrypted.</summary>
+    private void CheckPrivateKeyReadable(SigningKey row)
+    {
+        try
+        {
+            Unprotect(row).SecurityKey.ECDsa.Dispose();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new DomainException(
+                $"Portal cannot decrypt the private key of {row.Id}: the Data Protection keys that protected it are gone. Retire it and create a new key.");
+        }
+    }
+
+    /// <summary>The ring as the database has it now, reusing the loaded signing key when it is still the active one.</summary>
+    private async Task<KeyRing> ReadRingAsync(PortalDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
+        var row = NewestSigningRow(rows) ?? throw new InvalidOperationException("No license signing key is active.");
+        var signing = _ring?.Active is { } loaded && loaded.KeyId == row.Id ? loaded : Unprotect(row);
+        return BuildRing(rows, signing);
+    }
 
     /// <summary>Forgets the cached keys so the next use reads them again (database mode: keys rotated by another instance).</summary>
     public void Reload()
@@ -131,7 +242,7 @@ public sealed class SigningKeyStore
             var signing = NewestSigningRow(rows) is { } row ? Unprotect(row) : null;
             if (signing is null)
             {
-                var (created, key) = NewKey(_clock.GetUtcNow());
+                var (created, key) = NewKey(_clock.GetUtcNow(), active: true);
                 db.SigningKeys.Add(created);
                 RecordNewKey(db, created, Actor.System, "created on first use");
                 db.SaveChanges();
@@ -158,7 +269,7 @@ public sealed class SigningKeyStore
             var signing = NewestSigningRow(rows) is { } row ? Unprotect(row) : null;
             if (signing is null)
             {
-                var (created, key) = NewKey(_clock.GetUtcNow());
+                var (created, key) = NewKey(_clock.GetUtcNow(), active: true);
                 db.SigningKeys.Add(created);
                 RecordNewKey(db, created, Actor.System, "created on first use");
                 await db.SaveChangesAsync(cancellationToken);
@@ -179,14 +290,16 @@ public sealed class SigningKeyStore
             .OrderByDescending(k => k.CreatedAt)
             .FirstOrDefault();
 
-    private (SigningKey Row, ECDsa Key) NewKey(DateTimeOffset now)
+    private (SigningKey Row, ECDsa Key) NewKey(DateTimeOffset now, bool active)
     {
         var key = EcKeys.Generate();
         var pkcs8 = key.ExportPkcs8PrivateKey();
         try
         {
             var kid = $"{now:yyyyMMdd}-{EcKeys.Thumbprint(key)[..12]}";
-            return (SigningKey.Create(kid, now, key.ExportSubjectPublicKeyInfo(), _protector!.Protect(pkcs8)), key);
+            var publicKey = key.ExportSubjectPublicKeyInfo();
+            var protectedKey = _protector!.Protect(pkcs8);
+            return (active ? SigningKey.CreateActive(kid, now, publicKey, protectedKey) : SigningKey.CreatePublished(kid, now, publicKey, protectedKey), key);
         }
         finally
         {
@@ -229,7 +342,7 @@ public sealed class SigningKeyStore
     {
         var stored = rows
             .Where(row => row.Id != signing.KeyId)
-            .OrderByDescending(row => row.Status == SigningKeyStatus.Active)
+            .OrderBy(row => StatusOrder(row.Status))
             .ThenByDescending(row => row.CreatedAt)
             .Select(row =>
             {
@@ -257,3 +370,13 @@ public sealed class SigningKeyStore
         }
     }
 }
+
+/// <summary>A signing key as the admin's page lists it.</summary>
+/// <param name="KeyId">The <c>kid</c>.</param>
+/// <param name="Status">Active, published (not signing yet) or retired.</param>
+/// <param name="CreatedAt">When Portal created it; null for a key from configuration.</param>
+/// <param name="RetiredAt">When it was retired; null while it is not, and for a key from configuration.</param>
+/// <param name="HoldsPrivateKey">Whether Portal can sign with it (a retired key from configuration has only its public key here).</param>
+/// <param name="Configured">Whether it comes from configuration (<c>LicenseKeys</c>) rather than the database.</param>
+public sealed record SigningKeyEntry(
+    string KeyId, SigningKeyStatus Status, DateTimeOffset? CreatedAt, DateTimeOffset? RetiredAt, bool HoldsPrivateKey, bool Configured);

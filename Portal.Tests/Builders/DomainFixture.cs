@@ -40,7 +40,7 @@ public sealed class DomainFixture : IAsyncDisposable
     public static Actor Sales { get; } = Actor.Person("sales-1", "sue@keymetric.example", Roles.Sales);
     public static Actor Admin { get; } = Actor.Person("admin-1", "ada@keymetric.example", Roles.Admin);
 
-    public static async Task<DomainFixture> CreateAsync(Action<EvaluationOptions>? evaluations = null)
+    public static async Task<DomainFixture> CreateAsync()
     {
         var fixture = new DomainFixture();
         fixture._database = await TestDatabase.CreateAsync();
@@ -49,8 +49,11 @@ public sealed class DomainFixture : IAsyncDisposable
         services.AddSingleton<TimeProvider>(fixture.Clock);
         services.AddSingleton<ILicenseKeySigner>(fixture.Signer);
         services.AddPortalDatabase(new DatabaseSettings { ConnectionString = fixture._database.ConnectionString }, Path.GetTempPath());
-        services.AddOptions<EvaluationOptions>().Configure(options => evaluations?.Invoke(options));
-        services.AddOptions<DiscountOptions>();
+        // The real key store in Development's database mode, for the admin's keys page; services sign with the recording signer.
+        services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
+        services.AddSingleton(provider => SigningKeyStore.InDatabase(
+            provider.GetRequiredService<IDbContextFactory<PortalDbContext>>(), provider.GetRequiredService<IDataProtectionProvider>(), fixture.Clock));
+        services.AddSingleton<LicenseKeyJwks>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<LicensingService>();

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Portal.Domain.Data;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
@@ -24,8 +23,7 @@ public sealed class EvaluationDownloadTests
     {
         var http = new DefaultHttpContext { User = user };
         var result = await EvaluationDownloads.DownloadAsync(evaluationId, user, http,
-            domain.Get<IDbContextFactory<PortalDbContext>>(), domain.Get<AuditLog>(), domain.Get<IOptions<EvaluationOptions>>(),
-            CancellationToken.None);
+            domain.Get<IDbContextFactory<PortalDbContext>>(), domain.Get<AuditLog>(), CancellationToken.None);
         return (result, http);
     }
 

@@ -15,6 +15,7 @@ using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
+using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
 using Portal.Domain.Outbox;
 using Portal.Domain.Ordering;
@@ -105,8 +106,7 @@ internal static class PortalPageServices
         ctx.Services.AddSingleton(domain.Get<CatalogService>());
         ctx.Services.AddSingleton(domain.Get<RegistrationEmail>());
         ctx.Services.AddSingleton(domain.Get<EmailOutbox>());
-        ctx.Services.AddSingleton(domain.Get<IOptions<EvaluationOptions>>());
-        ctx.Services.AddSingleton(domain.Get<IOptions<DiscountOptions>>());
+        ctx.Services.AddSingleton(domain.Get<SigningKeyStore>());
         ctx.Services.AddSingleton(new OrganizationService(dbFactory, domain.Get<AuditLog>()));
         ctx.Services.AddSingleton(domain.Get<StaffAccounts>());
         ctx.Services.AddSingleton<RecordingMailDelivery>();

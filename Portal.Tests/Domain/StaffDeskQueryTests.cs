@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Organizations;
@@ -69,7 +68,7 @@ public sealed class StaffDeskQueryTests : IAsyncLifetime
         var application = await SubmitAsync(_fx.Contoso, DiscountKind.Nonprofit);
         await using var db = _fx.Db();
 
-        var found = await DiscountDesk.CaseAsync(db, application.Id, new DiscountOptions(), _fx.Clock.GetUtcNow());
+        var found = await DiscountDesk.CaseAsync(db, application.Id, _fx.Clock.GetUtcNow());
 
         var @case = Assert.IsType<DiscountCase>(found);
         Assert.Equal("Contoso Ltd", @case.Organization.Name);
@@ -77,7 +76,7 @@ public sealed class StaffDeskQueryTests : IAsyncLifetime
         Assert.Equal(40, @case.DefaultPercent);
         Assert.Equal(_fx.Clock.GetUtcNow().AddDays(365), @case.DefaultValidUntil);
         Assert.Contains(@case.RecentHistory, e => e.Action == "discount.denied");
-        Assert.Null(await DiscountDesk.CaseAsync(db, Guid.NewGuid(), new DiscountOptions(), _fx.Clock.GetUtcNow()));
+        Assert.Null(await DiscountDesk.CaseAsync(db, Guid.NewGuid(), _fx.Clock.GetUtcNow()));
     }
 
     [Fact]
@@ -114,9 +113,8 @@ public sealed class StaffDeskQueryTests : IAsyncLifetime
         await evaluations.GrantAsync(second.Id, 25, null, DomainFixture.Support);
         var third = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Third site", DomainFixture.Customer);
         await using var db = _fx.Db();
-        var caps = _fx.Get<IOptions<EvaluationOptions>>().Value;
 
-        var @case = Assert.IsType<ExtensionCase>(await ExtensionDesk.CaseAsync(db, third.Id, caps, _fx.Clock.GetUtcNow()));
+        var @case = Assert.IsType<ExtensionCase>(await ExtensionDesk.CaseAsync(db, third.Id, _fx.Clock.GetUtcNow()));
 
         // 30 + 30 + 25 = 85 of the 90 days: 5 are left under the whole-evaluation cap, fewer than one grant's 30.
         Assert.Equal((30, 90, 5), (@case.MaxExtensionDays, @case.MaxEvaluationDays, @case.MostDaysSupportMayGrant));

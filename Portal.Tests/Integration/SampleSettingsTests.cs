@@ -1,8 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Portal.Domain.Data;
-using Portal.Domain.Discounts;
-using Portal.Domain.Evaluations;
 using Portal.Email;
 
 namespace Portal.Tests.Integration;
@@ -27,8 +25,6 @@ public sealed class SampleSettingsTests
     {
         { DatabaseSettings.SectionName, typeof(DatabaseSettings) },
         { SmtpSettings.SectionName, typeof(SmtpSettings) },
-        { EvaluationOptions.SectionName, typeof(EvaluationOptions) },
-        { DiscountOptions.SectionName, typeof(DiscountOptions) },
     };
 
     [Theory]

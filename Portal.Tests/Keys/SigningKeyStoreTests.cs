@@ -65,7 +65,7 @@ public sealed class SigningKeyStoreTests
     }
 
     [Fact]
-    public async Task Rotation_signs_with_a_new_key_and_keys_signed_before_it_still_verify()
+    public async Task Rotation_publishes_then_activates_a_new_key_and_keys_signed_before_it_still_verify()
     {
         await using var database = await KeysDatabase.CreateAsync();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 0, 0, TimeSpan.Zero));
@@ -75,7 +75,8 @@ public sealed class SigningKeyStoreTests
         var signedBefore = signer.Sign(Claims);
 
         clock.Advance(TimeSpan.FromDays(400));
-        var newKid = await store.RotateAsync(DomainFixture.Admin);
+        var newKid = await store.PublishNewKeyAsync(DomainFixture.Admin);
+        await store.ActivateAsync(newKid, oldKid, DomainFixture.Admin);
         var signedAfter = signer.Sign(Claims);
 
         Assert.NotEqual(oldKid, newKid);
@@ -96,7 +97,7 @@ public sealed class SigningKeyStoreTests
         var old = await db.SigningKeys.SingleAsync(k => k.Id == oldKid);
         Assert.Equal((SigningKeyStatus.Retired, clock.GetUtcNow()), (old.Status, old.RetiredAt));
         Assert.Equal(
-            [$"License signing key {oldKid} created on first use.", $"License signing key {newKid} rotated in."],
+            [$"License signing key {oldKid} created on first use.", $"License signing key {newKid} published; it signs nothing until an admin makes it active."],
             await db.AuditEvents.Where(e => e.Action == "signing-key.created").OrderBy(e => e.Id).Select(e => e.Summary).ToListAsync());
     }
 
@@ -115,7 +116,8 @@ public sealed class SigningKeyStoreTests
         var verifier = new LicenseKeyVerifier(LicenseKeyJwks.Write(published));
         Assert.True(verifier.Verify(signedWithOld).IsValid);
         Assert.True(verifier.Verify(TestSigningKeys.Signer(store).Sign(Claims)).IsValid);
-        await Assert.ThrowsAsync<DomainException>(() => store.RotateAsync(DomainFixture.Admin));
+        var refused = await Assert.ThrowsAsync<DomainException>(() => store.PublishNewKeyAsync(DomainFixture.Admin));
+        Assert.Contains("LicenseKeys:RetiredPublicKeys", refused.Message);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Portal.Components;
@@ -38,7 +37,7 @@ public static class EvaluationDownloads
 
     internal static async Task<IResult> DownloadAsync(
         Guid id, ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit,
-        IOptions<EvaluationOptions> options, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         if (user.OrganizationId() is not { } organizationId)
             return TypedResults.NotFound();
@@ -51,7 +50,7 @@ public static class EvaluationDownloads
                 where evaluation.Id == id && evaluation.OrganizationId == organizationId
                 select new
                 {
-                    evaluation.Id, evaluation.Major, evaluation.StartedAt, evaluation.ExpiresAt, evaluation.Key,
+                    evaluation.Id, evaluation.Major, evaluation.Seats, evaluation.StartedAt, evaluation.ExpiresAt, evaluation.Key,
                     product.Code, product.Name, Licensee = organization.Name,
                 })
             .SingleOrDefaultAsync(cancellationToken);
@@ -62,7 +61,7 @@ public static class EvaluationDownloads
         // seats, issue time and support end come from the key itself; the database has the rest.
         var stated = KeyStatements.Read(found.Key);
         var claims = new LicenseKeyClaims(
-            found.Id, found.Code, found.Name, stated.Licensee ?? found.Licensee, found.Major, stated.Seats ?? options.Value.Seats,
+            found.Id, found.Code, found.Name, stated.Licensee ?? found.Licensee, found.Major, stated.Seats ?? found.Seats,
             LicenseKind.Evaluation, stated.IssuedAt ?? found.StartedAt, stated.SupportEndsOn, found.ExpiresAt);
         var file = Encoding.UTF8.GetBytes(LicenseFile.Format(claims, found.Key));
 

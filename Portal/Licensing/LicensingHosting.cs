@@ -9,21 +9,12 @@ namespace Portal.Licensing;
 
 public static class LicensingHosting
 {
-    /// <summary>The licensing domain: history, licenses, evaluations, discounts and pricing, with their settings.</summary>
+    /// <summary>
+    /// The licensing domain: catalog, history, licenses, evaluations, discounts and pricing. Evaluation terms and
+    /// discount defaults are catalog data an admin keeps in the database, not settings.
+    /// </summary>
     public static WebApplicationBuilder AddPortalLicensing(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EvaluationOptions>()
-            .Bind(builder.Configuration.GetSection(EvaluationOptions.SectionName))
-            .Validate(o => o.EvaluationDays > 0 && o.MaxExtensionDays > 0 && o.MaxEvaluationDays >= o.EvaluationDays && o.Seats > 0,
-                "Evaluations: EvaluationDays, MaxExtensionDays and Seats must be positive and MaxEvaluationDays at least EvaluationDays.")
-            .ValidateOnStart();
-        builder.Services.AddOptions<DiscountOptions>()
-            .Bind(builder.Configuration.GetSection(DiscountOptions.SectionName))
-            .Validate(o => new[] { o.NonprofitPercent, o.EducationalPercent, o.GovernmentalPercent, o.CrossGradePercent }.All(p => p is >= 1 and <= 100)
-                    && o.DefaultValidityDays > 0,
-                "Discounts: every default percent must be between 1 and 100 and DefaultValidityDays positive.")
-            .ValidateOnStart();
-
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<CatalogService>();
         builder.Services.AddSingleton<LicensingService>();
