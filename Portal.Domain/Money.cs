@@ -11,10 +11,28 @@ public readonly record struct Money(long Minor, string Currency)
 
     public int Decimals => ZeroDecimalCurrencies.Contains(Currency) ? 0 : 2;
 
+    /// <summary>The amount in whole units (420.00 for USD 420.00), for forms that show a price to change.</summary>
+    public decimal Major => Minor / Scale(Decimals);
+
+    /// <summary>An amount typed in whole units: USD 399.50 is 39950 minor units. Refuses more decimals than the currency has.</summary>
+    public static Money FromMajor(decimal amount, string currency)
+    {
+        var decimals = new Money(0, currency).Decimals;
+        var minor = amount * Scale(decimals);
+        if (minor != decimal.Truncate(minor))
+            throw new DomainException(decimals == 0
+                ? $"Amounts in {currency} are whole numbers."
+                : $"Amounts in {currency} have at most {decimals} decimals.");
+        if (minor is > long.MaxValue or < long.MinValue)
+            throw new DomainException("That amount is too large.");
+        return new Money((long)minor, currency);
+    }
+
+    private static decimal Scale(int decimals) => decimals == 0 ? 1m : 100m;
+
     /// <summary>For display only, e.g. "USD 1,234.50"; all arithmetic stays in <see cref="Minor"/>.</summary>
     public override string ToString()
     {
-        var major = Minor / (decimal)Math.Pow(10, Decimals);
-        return $"{Currency} {major.ToString("N" + Decimals, CultureInfo.InvariantCulture)}";
+        return $"{Currency} {Major.ToString("N" + Decimals, CultureInfo.InvariantCulture)}";
     }
 }

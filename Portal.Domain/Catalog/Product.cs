@@ -55,8 +55,8 @@ public sealed class Product
             throw new DomainException("A product version is a major of at least 1 and a minor of at least 0.");
         if (currency is null || currency.Length != 3 || !currency.All(char.IsAsciiLetter))
             throw new DomainException("A currency is a three-letter ISO 4217 code such as USD.");
-        if (upgradePercent is < 0 or > 100)
-            throw new DomainException("The upgrade price is a percentage between 0 and 100.");
+        if (CheckUpgradePercent(upgradePercent) is { } problem)
+            throw new DomainException(problem);
 
         return new Product(Guid.CreateVersion7(), code, name.Trim(), currentMajor, currentMinor, currency.ToUpperInvariant(), upgradePercent);
     }
@@ -67,17 +67,31 @@ public sealed class Product
     /// </summary>
     public void Release(int major, int minor)
     {
-        if (major < CurrentMajor || (major == CurrentMajor && minor <= CurrentMinor) || minor < 0)
-            throw new DomainException($"{major}.{minor} is not newer than the current version {CurrentVersion}.");
+        if (CheckRelease(major, minor) is { } problem)
+            throw new DomainException(problem);
         CurrentMajor = major;
         CurrentMinor = minor;
         Changed();
     }
 
+    /// <summary>Why <paramref name="major"/>.<paramref name="minor"/> cannot be released (null when it can), for forms and for <see cref="Release"/>.</summary>
+    public string? CheckRelease(int major, int minor)
+    {
+        if (major < 1 || minor < 0)
+            return "A version is a major of at least 1 and a minor of at least 0.";
+        if (major < CurrentMajor || (major == CurrentMajor && minor <= CurrentMinor))
+            return $"{major}.{minor} is not newer than the current version {CurrentVersion}.";
+        return null;
+    }
+
+    /// <summary>What is wrong with an upgrade percentage (null when it is fine), for forms and for the methods that take one.</summary>
+    public static string? CheckUpgradePercent(int upgradePercent) =>
+        upgradePercent is < 0 or > 100 ? "The upgrade price is a percentage between 0 and 100." : null;
+
     public void ChangeUpgradePercent(int upgradePercent)
     {
-        if (upgradePercent is < 0 or > 100)
-            throw new DomainException("The upgrade price is a percentage between 0 and 100.");
+        if (CheckUpgradePercent(upgradePercent) is { } problem)
+            throw new DomainException(problem);
         if (upgradePercent == UpgradePercent)
             throw new DomainException($"{Name} upgrades already cost {upgradePercent} % of the list price.");
         UpgradePercent = upgradePercent;

@@ -90,7 +90,8 @@ internal sealed class CustomerPageContext : IAsyncDisposable
 /// </summary>
 internal static class PortalPageServices
 {
-    public static BunitContext NewContext(DomainFixture domain, ClaimsPrincipal user)
+    /// <summary>The context for <paramref name="user"/>; <paramref name="services"/> may replace some of the domain's services.</summary>
+    public static BunitContext NewContext(DomainFixture domain, ClaimsPrincipal user, Action<IServiceCollection>? services = null)
     {
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -117,6 +118,7 @@ internal static class PortalPageServices
         ctx.Services.AddAuthorizationCore(Policies.Configure);
         ctx.Services.AddCascadingAuthenticationState();
         ctx.Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(user));
+        services?.Invoke(ctx.Services);
         ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return ctx;
     }
@@ -177,7 +179,9 @@ internal sealed class StaffPageContext : IAsyncDisposable
     public IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
     public IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = default!;
 
-    public static async Task<StaffPageContext> CreateAsync(DomainFixture domain, string role, string? email = null)
+    /// <summary>Signs in a new staff user with <paramref name="role"/>; <paramref name="services"/> may replace some of the domain's services first.</summary>
+    public static async Task<StaffPageContext> CreateAsync(
+        DomainFixture domain, string role, string? email = null, Action<IServiceCollection>? services = null)
     {
         email ??= $"{role.ToLowerInvariant()}@keymetric.example";
         PortalUser user;
@@ -194,7 +198,7 @@ internal sealed class StaffPageContext : IAsyncDisposable
             new Claim(ClaimTypes.Email, email),
             new Claim(ClaimTypes.Role, role),
         ], "test"));
-        var ctx = PortalPageServices.NewContext(domain, principal);
+        var ctx = PortalPageServices.NewContext(domain, principal, services);
         var page = new StaffPageContext(ctx, user, Actor.Person(user.Id, email, role));
         page.Popovers = ctx.Render<MudPopoverProvider>();
         page.Dialogs = ctx.Render<MudDialogProvider>();

@@ -58,4 +58,23 @@ public sealed class CatalogTests
     {
         Assert.Equal(expected, new Money(minor, currency).ToString());
     }
+
+    [Theory]
+    [InlineData("399.5", "USD", 39_950)]
+    [InlineData("420", "EUR", 42_000)]
+    [InlineData("1500", "JPY", 1_500)]
+    public void R12_an_amount_typed_in_whole_units_becomes_minor_units(string typed, string currency, long minor)
+    {
+        Assert.Equal(new Money(minor, currency), Money.FromMajor(decimal.Parse(typed, System.Globalization.CultureInfo.InvariantCulture), currency));
+    }
+
+    [Theory]
+    [InlineData("420.555", "USD", "Amounts in USD have at most 2 decimals.")]
+    [InlineData("1500.5", "JPY", "Amounts in JPY are whole numbers.")]
+    public void R12_an_amount_finer_than_the_currency_is_refused(string typed, string currency, string message)
+    {
+        var error = Assert.Throws<DomainException>(() => Money.FromMajor(decimal.Parse(typed, System.Globalization.CultureInfo.InvariantCulture), currency));
+
+        Assert.Equal(message, error.Message);
+    }
 }
