@@ -12,7 +12,7 @@ public sealed class StaffPagesOnAPhoneTests(BrowserFixture browser)
 {
     /// <summary>
     /// Every page of the staff navigation, and a case of each desk, as the admin (who sees them all) at a phone's width
-    /// in dark mode: it loads, fits the screen and axe finds no serious or critical problem. Problems are reported together.
+    /// in dark mode: it loads, fits the screen (a wide table may scroll sideways inside itself) and axe finds no serious or critical problem. Problems are reported together.
     /// </summary>
     [Fact]
     public async Task Every_staff_page_fits_a_phone_in_dark_mode_and_passes_axe()
@@ -34,6 +34,6 @@ public sealed class StaffPagesOnAPhoneTests(BrowserFixture browser)
         var request = await db.Set<ExtensionRequest>().AsNoTracking().OrderBy(r => r.RequestedAt).FirstAsync();
         return ["/staff", StaffPaths.Discounts, StaffPaths.DiscountCase(application.Id), StaffPaths.Extensions,
             StaffPaths.ExtensionCase(request.Id), StaffPaths.Orders, CustomerPaths.Directory, CustomerPaths.Detail(application.OrganizationId),
-            "/admin/licenses", "/admin/staff", "/admin/audit"];
+            "/admin/catalog", "/admin/licenses", "/admin/staff", "/admin/keys", "/admin/audit"];
     }
 }

@@ -4,6 +4,7 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
+using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
 using Portal.Tests.Builders;
 
@@ -29,6 +30,7 @@ public sealed class StaffPermissionTests
             ["import an existing license"] = [Roles.Admin],
             ["change the catalog"] = [Roles.Admin],
             ["create a staff account"] = [Roles.Admin],
+            ["publish a new signing key"] = [Roles.Admin],
         };
         var data = new TheoryData<string, string, bool>();
         foreach (var (action, roles) in allowed)
@@ -101,6 +103,8 @@ public sealed class StaffPermissionTests
                 };
             case "change the catalog":
                 return actor => fx.Get<CatalogService>().ChangeUpgradePercentAsync(fx.OfficeStatus.Id, 45, actor);
+            case "publish a new signing key":
+                return actor => fx.Get<SigningKeyStore>().PublishNewKeyAsync(actor);
             case "create a staff account":
                 return actor => fx.Get<StaffAccounts>().CreateAsync("new.colleague@keymetric.example", Roles.Support, actor);
             default:
@@ -115,10 +119,11 @@ public sealed class StaffPermissionTests
         return await evaluations.RequestExtensionAsync(fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.Customer);
     }
 
-    /// <summary>What a staff action leaves behind: audit events, queued emails, licenses and staff accounts.</summary>
-    private static async Task<(int Events, int Emails, int Licenses, int Users)> CountsAsync(DomainFixture fx)
+    /// <summary>What a staff action leaves behind: audit events, queued emails, licenses, staff accounts and signing keys.</summary>
+    private static async Task<(int Events, int Emails, int Licenses, int Users, int Keys)> CountsAsync(DomainFixture fx)
     {
         await using var db = fx.Db();
-        return (await db.AuditEvents.CountAsync(), await db.OutboxMessages.CountAsync(), await db.Licenses.CountAsync(), await db.Users.CountAsync());
+        return (await db.AuditEvents.CountAsync(), await db.OutboxMessages.CountAsync(), await db.Licenses.CountAsync(),
+            await db.Users.CountAsync(), await db.SigningKeys.CountAsync());
     }
 }
