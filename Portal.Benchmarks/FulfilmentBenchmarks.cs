@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
-using Portal.Domain.Data;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
@@ -34,7 +33,7 @@ public class FulfilmentBenchmarks
         _database = await BenchmarkDatabase.CreateAsync();
         var clock = TimeProvider.System;
         _licensing = new LicensingService(BenchmarkKeys.NewSigner(), new AuditLog(clock), clock);
-        var product = DevelopmentData.OfficeStatus();
+        var product = CatalogSeed.OfficeStatus();
         var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB",
             "billing@contoso.example", clock.GetUtcNow().AddDays(-30));
         await using var db = _database.CreateContext();

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Portal.Domain.Accounts;
-using Portal.Domain.Data;
+using Portal.Domain.Catalog;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
@@ -32,7 +32,7 @@ public class PricingBenchmarks
         var licensing = new LicensingService(BenchmarkKeys.NewSigner(), new AuditLog(clock), clock);
         _pricing = new PricingService(clock);
 
-        var product = DevelopmentData.OfficeStatus();
+        var product = CatalogSeed.OfficeStatus();
         var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB",
             "billing@contoso.example", clock.GetUtcNow().AddDays(-800));
         await using (var db = _database.CreateContext())

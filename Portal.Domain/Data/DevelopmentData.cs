@@ -68,22 +68,6 @@ public static class DevelopmentData
         return added;
     }
 
-    /// <summary>OfficeStatus 6.1 with its seven seat packs; prices in US cents.</summary>
-    public static Product OfficeStatus() => OfficeStatusAt(6, 1);
-
-    private static Product OfficeStatusAt(int major, int minor)
-    {
-        var product = Product.Create("officestatus", "OfficeStatus", major, minor, currency: "USD");
-        foreach (var (seats, price) in new (int, long)[]
-                 {
-                     (1, 4_900), (5, 22_500), (10, 42_000), (25, 97_500), (50, 180_000), (100, 330_000), (250, 750_000),
-                 })
-        {
-            product.AddPack(seats, price);
-        }
-        return product;
-    }
-
     /// <summary>OfficeStatus was at 5.4 when Contoso and Northwind first bought; 6.1 is current.</summary>
     private static async Task SeedLicensingWorldAsync(IServiceProvider services, Organization contoso, DateTimeOffset now)
     {
@@ -96,7 +80,7 @@ public static class DevelopmentData
         var discounts = new DiscountService(factory, audit, services.GetRequiredService<EmailOutbox>(), clock);
 
         await using var db = await factory.CreateDbContextAsync();
-        var product = OfficeStatusAt(5, 4);
+        var product = CatalogSeed.OfficeStatusAt(5, 4);
         var northwind = Organization.Register("Northwind Traders", OrganizationKind.Commercial, "DE", "licensing@northwind.example", clock.GetUtcNow());
         var fabrikam = Organization.Register("Fabrikam Foundation", OrganizationKind.Nonprofit, "NL", "office@fabrikam.example", now.AddDays(-40));
         var woodgrove = Organization.Register("Woodgrove School District", OrganizationKind.Educational, "US", "it@woodgrove.example", now.AddDays(-30));

@@ -77,7 +77,7 @@ public sealed class DomainFixture : IAsyncDisposable
         fixture._services = services.BuildServiceProvider();
 
         await using var db = fixture.Db();
-        fixture.OfficeStatus = DevelopmentData.OfficeStatus();
+        fixture.OfficeStatus = CatalogSeed.OfficeStatus();
         fixture.Contoso = Organization.Register("Contoso Ltd", OrganizationKind.Commercial, "GB", "billing@contoso.example", Start);
         db.AddRange(fixture.OfficeStatus, fixture.Contoso);
         await db.SaveChangesAsync();

@@ -1,6 +1,5 @@
 using Portal.Domain;
 using Portal.Domain.Catalog;
-using Portal.Domain.Data;
 
 namespace Portal.Tests.Domain;
 
@@ -9,7 +8,7 @@ public sealed class CatalogTests
     [Fact]
     public void OfficeStatus_seed_is_version_6_1_with_the_seven_packs()
     {
-        var product = DevelopmentData.OfficeStatus();
+        var product = CatalogSeed.OfficeStatus();
 
         Assert.Equal("6.1", product.CurrentVersion);
         Assert.Equal([1, 5, 10, 25, 50, 100, 250], product.Packs.Select(p => p.Seats));

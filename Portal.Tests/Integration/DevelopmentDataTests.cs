@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
+using Portal.Domain.Catalog;
 using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
@@ -86,7 +87,7 @@ public sealed class DevelopmentDataTests
     }
 
     [Fact]
-    public async Task Nothing_is_seeded_outside_development_but_the_roles_exist()
+    public async Task Outside_development_only_the_roles_and_the_vendors_product_are_there()
     {
         await using var app = new PortalAppFactory("Production").With("Smtp:Host", "127.0.0.1").With("LicenseKeys:SigningKeyPem", Keys.TestSigningKeys.Pem).With("LicenseKeys:KeyId", Keys.TestSigningKeys.KeyId).With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", "whsec_x");
         app.CreateClient().Dispose();
@@ -94,8 +95,28 @@ public sealed class DevelopmentDataTests
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         Assert.Equal(0, await db.Users.CountAsync());
-        Assert.Equal(0, await db.Products.CountAsync());
         Assert.Equal(0, await db.Organizations.CountAsync());
         Assert.Equal(4, await db.Roles.CountAsync());
+        // A portal sells from its first run: the catalog starts with OfficeStatus 6.1 and its seven packs.
+        var product = await db.Products.Include(p => p.Packs).SingleAsync();
+        Assert.Equal(("officestatus", 6, 1), (product.Code, product.CurrentMajor, product.CurrentMinor));
+        Assert.Equal([1, 5, 10, 25, 50, 100, 250], product.Packs.Select(p => p.Seats).Order());
+    }
+
+    [Fact]
+    public async Task The_catalog_seed_never_touches_an_existing_catalog()
+    {
+        await using var database = await Builders.TestDatabase.CreateAsync();
+        await using (var db = database.CreateContext())
+        {
+            Assert.True(await CatalogSeed.EnsureAsync(db));
+            var product = await db.Products.Include(p => p.Packs).SingleAsync();
+            product.Release(7, 0);
+            await db.SaveChangesAsync();
+        }
+
+        await using var again = database.CreateContext();
+        Assert.False(await CatalogSeed.EnsureAsync(again));
+        Assert.Equal(7, (await again.Products.SingleAsync()).CurrentMajor);
     }
 }

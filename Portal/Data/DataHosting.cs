@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Catalog;
 using Portal.Domain.Data;
 
 namespace Portal.Data;
@@ -23,7 +24,10 @@ public static class DataHosting
         return builder;
     }
 
-    /// <summary>Brings the schema up to date and, in Development only, adds the demo data.</summary>
+    /// <summary>
+    /// Brings the schema up to date; in Development adds the demo data; everywhere gives an empty catalog the vendor's
+    /// product (after the demo data, which builds its own history of OfficeStatus from 5.4).
+    /// </summary>
     public static async Task PreparePortalDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -37,5 +41,7 @@ public static class DataHosting
             if (seeded)
                 app.Logger.LogInformation("Development demo data added; the README lists the demo sign-ins");
         }
+        if (await CatalogSeed.EnsureAsync(db))
+            app.Logger.LogInformation("The catalog was empty: OfficeStatus 6.1 and its seat packs were added; admins keep it on /admin/catalog");
     }
 }
