@@ -18,8 +18,9 @@ public sealed class BrowserSession : IAsyncDisposable
         Page.PageError += (_, error) => _pageErrors.Add(error);
         Page.Console += (_, message) =>
         {
-            if (message.Type == "error")
-                _consoleErrors.Add($"{Page.Url}: {message.Text}");
+            // Warnings too: Blazor reports a failed circuit start or reconnection as a warning before it shows its error bar.
+            if (message.Type is "error" or "warning")
+                _consoleErrors.Add($"{Page.Url} [{message.Type}]: {message.Text}");
         };
     }
 
@@ -111,9 +112,9 @@ public sealed class BrowserSession : IAsyncDisposable
         return problems;
     }
 
-    /// <summary>What the browser console reported as errors so far, to explain a failure.</summary>
+    /// <summary>What the browser console reported as errors and warnings so far, to explain a failure.</summary>
     public string ConsoleErrors =>
-        _consoleErrors.Count == 0 ? "(no console errors)" : "Console errors:\n" + string.Join("\n", _consoleErrors);
+        _consoleErrors.Count == 0 ? "(no console errors or warnings)" : "Console errors and warnings:\n" + string.Join("\n", _consoleErrors);
 
     /// <summary>No uncaught script error happened and Blazor did not show its error bar (a dead circuit).</summary>
     public async Task AssertNoAppErrorsAsync()
