@@ -39,6 +39,9 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditLog audit, T
 
     private static readonly EmailAddressAttribute EmailRule = new();
 
+    /// <summary>Who creates the first admin: the portal itself, at start, on the operator's configuration.</summary>
+    private static readonly Actor PortalSetup = new(null, "Portal setup", new HashSet<string> { Roles.Admin });
+
     /// <summary>Every staff account by email, with its staff roles and sign-in state.</summary>
     public static async Task<IReadOnlyList<StaffMember>> ListAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -65,6 +68,28 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditLog audit, T
     }
 
     /// <summary>
+    /// A new portal has no admin to create staff accounts with: the one named in configuration is created, once, while no
+    /// admin exists. Its owner chooses a password with "Forgot your password?" (the address counts as confirmed). Null
+    /// when an admin already exists.
+    /// </summary>
+    public async Task<StaffInvitation?> EnsureFirstAdminAsync(string email, CancellationToken cancellationToken = default)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+            var anyAdmin = await (
+                    from userRole in db.UserRoles
+                    join role in db.Roles on userRole.RoleId equals role.Id
+                    where role.Name == Roles.Admin
+                    select userRole.UserId)
+                .AnyAsync(cancellationToken);
+            if (anyAdmin)
+                return null;
+        }
+        return await CreateAsync(email, Roles.Admin, PortalSetup, cancellationToken);
+    }
+
+    /// <summary>
     /// Creates a staff account with one role and no password; the caller emails its owner a link with
     /// <see cref="StaffInvitation.PasswordToken"/>. The address counts as confirmed: only its owner can use the link.
     /// </summary>
@@ -78,18 +103,24 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditLog audit, T
             throw new DomainException("Enter an email address such as name@keymetric.example.");
         RequireStaffRoles([role]);
 
-        return await InTransactionAsync(async (users, db) =>
+        var userId = await InTransactionAsync(async (users, db) =>
         {
             if (await users.FindByEmailAsync(address) is not null)
                 throw new DomainException($"There is already an account for {address}.");
             var user = new PortalUser { UserName = address, Email = address, EmailConfirmed = true, LockoutEnabled = true };
             Check(await users.CreateAsync(user));
             Check(await users.AddToRoleAsync(user, role));
-            var token = await users.GeneratePasswordResetTokenAsync(user);
             audit.Record(db, actor, "staff.created", nameof(PortalUser), user.Id, organizationId: null,
                 $"Staff account {address} created with the {role} role.", visibleToCustomer: false);
-            return new StaffInvitation(user.Id, address, role, token);
+            return user.Id;
         }, cancellationToken);
+
+        // The token is made after the commit: making it may create the portal's first Data Protection key, which is
+        // stored through another connection, and SQLite lets one connection write at a time.
+        await using var scope = scopes.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var created = await tokens.FindByIdAsync(userId) ?? throw new DomainException($"The account for {address} was not found after it was created.");
+        return new StaffInvitation(userId, address, role, await tokens.GeneratePasswordResetTokenAsync(created));
     }
 
     /// <summary>Gives the staff member exactly these roles (at least one). Returns false, and records nothing, when nothing changes.</summary>

@@ -22,6 +22,24 @@ public sealed class StaffAccountsTests : IAsyncLifetime
     private StaffAccounts Staff => _fx.Get<StaffAccounts>();
 
     [Fact]
+    public async Task The_first_admin_of_a_new_portal_is_created_once_and_only_while_there_is_no_admin()
+    {
+        var first = await Staff.EnsureFirstAdminAsync("owner@keymetric.example");
+        var again = await Staff.EnsureFirstAdminAsync("someone.else@keymetric.example");
+
+        Assert.Equal(("owner@keymetric.example", Roles.Admin), (first!.Email, first.Role));
+        Assert.Null(again);
+        await using var scope = _fx.Get<IServiceScopeFactory>().CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var owner = await users.FindByEmailAsync("owner@keymetric.example");
+        Assert.True(owner!.EmailConfirmed);
+        Assert.Null(owner.PasswordHash);
+        Assert.Equal([Roles.Admin], await users.GetRolesAsync(owner));
+        Assert.Null(await users.FindByEmailAsync("someone.else@keymetric.example"));
+        Assert.True((await users.ResetPasswordAsync(owner, first.PasswordToken, NewPassword)).Succeeded);
+    }
+
+    [Fact]
     public async Task An_admin_creates_an_account_with_one_role_and_no_password_whose_owner_chooses_one_with_the_token()
     {
         var invitation = await Staff.CreateAsync("  Sam@KeyMetric.example ", Roles.Support, DomainFixture.Admin);

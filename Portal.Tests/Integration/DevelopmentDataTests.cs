@@ -104,6 +104,21 @@ public sealed class DevelopmentDataTests
     }
 
     [Fact]
+    public async Task The_configured_first_admin_is_created_at_start_outside_development()
+    {
+        await using var app = new PortalAppFactory("Production").With("Smtp:Host", "127.0.0.1").With("LicenseKeys:SigningKeyPem", Keys.TestSigningKeys.Pem)
+            .With("LicenseKeys:KeyId", Keys.TestSigningKeys.KeyId).With("Stripe:SecretKey", "sk_test_x").With("Stripe:WebhookSecret", "whsec_x")
+            .With("Portal:InitialAdminEmail", "owner@keymetric.example");
+        app.CreateClient().Dispose();
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var owner = await users.FindByEmailAsync("owner@keymetric.example");
+        Assert.NotNull(owner);
+        Assert.True(await users.IsInRoleAsync(owner, Roles.Admin));
+    }
+
+    [Fact]
     public async Task The_catalog_seed_never_touches_an_existing_catalog()
     {
         await using var database = await Builders.TestDatabase.CreateAsync();

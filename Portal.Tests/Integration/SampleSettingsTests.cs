@@ -39,6 +39,7 @@ public sealed class SampleSettingsTests
 
     [Theory]
     [InlineData("Portal:DataFolder")]
+    [InlineData("Portal:InitialAdminEmail")]
     [InlineData("Logging:Console:FormatterName")]
     [InlineData("AllowedHosts")]
     public void Sample_settings_document_the_other_settings(string key)

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Portal.Domain;
+using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.Data;
 
@@ -41,7 +43,26 @@ public static class DataHosting
             if (seeded)
                 app.Logger.LogInformation("Development demo data added; the README lists the demo sign-ins");
         }
+        await EnsureFirstAdminAsync(app, services);
         if (await CatalogSeed.EnsureAsync(db))
             app.Logger.LogInformation("The catalog was empty: OfficeStatus 6.1 and its seat packs were added; admins keep it on /admin/catalog");
+    }
+
+    /// <summary>The setting that names the first admin of a new portal.</summary>
+    public const string InitialAdminEmailKey = "Portal:InitialAdminEmail";
+
+    private static async Task EnsureFirstAdminAsync(WebApplication app, IServiceProvider services)
+    {
+        if (app.Configuration[InitialAdminEmailKey] is not { Length: > 0 } email)
+            return;
+        try
+        {
+            if (await services.GetRequiredService<StaffAccounts>().EnsureFirstAdminAsync(email) is { } created)
+                app.Logger.LogWarning("The first admin account, {Email}, was created: open /Account/ForgotPassword to choose its password", created.Email);
+        }
+        catch (DomainException refused)
+        {
+            app.Logger.LogError("{Setting} names {Email}, but no admin account could be made: {Reason}", InitialAdminEmailKey, email, refused.Message);
+        }
     }
 }
