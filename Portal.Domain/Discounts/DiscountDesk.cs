@@ -81,12 +81,7 @@ public static class DiscountDesk
         var others = await Rows(db.DiscountApplications.AsNoTracking()
                 .Where(a => a.OrganizationId == application.OrganizationId && a.Id != applicationId), db, oldestFirst: false)
             .Take(HistoryShown).ToListAsync(cancellationToken);
-        var history = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.OrganizationId == application.OrganizationId)
-            .OrderByDescending(e => e.Id)
-            .Take(HistoryShown)
-            .Select(e => new HistoryEntry(e.OccurredAt, e.ActorName, e.Action, e.Summary))
-            .ToListAsync(cancellationToken);
+        var history = await AuditQueries.RecentOrganizationHistoryAsync(db, application.OrganizationId, HistoryShown, cancellationToken);
         var defaults = await DiscountService.DefaultsAsync(db, cancellationToken);
         return new DiscountCase(application, attachments, organization, applicant, others, history,
             defaults.PercentFor(application.Kind), now.AddDays(defaults.ValidityDays));

@@ -87,12 +87,7 @@ public static class ExtensionDesk
             .OrderByDescending(e => e.StartedAt)
             .ToListAsync(cancellationToken);
         var requester = await db.Users.Where(u => u.Id == request.RequestedByUserId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
-        var history = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.OrganizationId == evaluation.OrganizationId)
-            .OrderByDescending(e => e.Id)
-            .Take(HistoryShown)
-            .Select(e => new HistoryEntry(e.OccurredAt, e.ActorName, e.Action, e.Summary))
-            .ToListAsync(cancellationToken);
+        var history = await AuditQueries.RecentOrganizationHistoryAsync(db, evaluation.OrganizationId, HistoryShown, cancellationToken);
         return new ExtensionCase(request, new EvaluationRecord(evaluation, products[evaluation.ProductId].Name), organization, requester,
             others.Select(e => new EvaluationRecord(e, products[e.ProductId].Name)).ToList(), history,
             caps.MaxExtensionDays, caps.MaxEvaluationDays, evaluation.MostDaysSupportMayGrantAt(now, caps));

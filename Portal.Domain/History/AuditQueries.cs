@@ -89,6 +89,16 @@ public static class AuditQueries
         return new HistoryPage(entries, page, pageSize, total);
     }
 
+    /// <summary>An organization's latest events for staff (staff-only ones marked), newest first, without counting them all.</summary>
+    public static Task<List<HistoryEntry>> RecentOrganizationHistoryAsync(
+        PortalDbContext db, Guid organizationId, int count, CancellationToken cancellationToken = default) =>
+        db.AuditEvents.AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId)
+            .OrderByDescending(e => e.Id)
+            .Take(Math.Clamp(count, 1, AuditLog.MaxPageSize))
+            .Select(e => new HistoryEntry(e.OccurredAt, e.ActorName, e.Action, e.Summary) { VisibleToCustomer = e.VisibleToCustomer })
+            .ToListAsync(cancellationToken);
+
     private static IQueryable<AuditEvent> Filter(IQueryable<AuditEvent> events, AuditQuery query)
     {
         if (query.OrganizationId is { } organizationId)

@@ -77,8 +77,7 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
     {
         if (licenses.Count == 0)
             throw new ArgumentException("A registration email lists at least one license.", nameof(licenses));
-        var to = recipients.Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim())
-            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var to = OutboxEmail.Recipients(recipients);
         var claims = licenses.Select(l => new LicenseKeyClaims(l.Id, product.Code, product.Name, organization.Name, l.Major, l.Seats,
             LicenseKind.Perpetual, l.IssuedAt, supportEndsOn, ExpiresAt: null)).ToList();
         var majors = string.Join(", ", licenses.Select(l => l.Major).Distinct().Order());

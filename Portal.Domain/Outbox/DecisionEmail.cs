@@ -16,11 +16,7 @@ public static class DecisionEmail
     {
         var requester = await db.Users.Where(u => u.Id == requestedByUserId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
         var billing = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.BillingEmail).SingleOrDefaultAsync(cancellationToken);
-        return new[] { requester, billing }
-            .Where(address => !string.IsNullOrWhiteSpace(address))
-            .Select(address => address!.Trim())
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
+        return OutboxEmail.Recipients([requester, billing]);
     }
 
     /// <summary>Plain paragraphs, the same in the text and the HTML part; the decision key stops a second email for it.</summary>

@@ -13,6 +13,13 @@ public sealed record OutboxEmail(IReadOnlyList<string> To, string Subject, strin
 
     public IReadOnlyList<OutboxEmailAttachment> Attachments { get; init; } = [];
 
+    /// <summary>The addresses to send to: blanks dropped, trimmed, each once (letter case aside).</summary>
+    public static IReadOnlyList<string> Recipients(IEnumerable<string?> addresses) =>
+        addresses.Where(address => !string.IsNullOrWhiteSpace(address))
+            .Select(address => address!.Trim())
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+
     /// <summary>
     /// Names the logical email, for example <c>registration:&lt;orderId&gt;</c>: a second email with the same key is
     /// not queued. Leave it null for emails that may legitimately repeat.
