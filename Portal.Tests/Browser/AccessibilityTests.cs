@@ -129,7 +129,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         return result.Violations
             .Where(v => BlockingImpacts.Contains(v.Impact))
             .Select(v => $"- {where}: {v.Id} ({v.Impact}) {v.Help} [{v.HelpUrl}]\n    " +
-                         string.Join("\n    ", v.Nodes.Select(n => $"{n.Target} {Shorten(n.Html)}")))
+                         string.Join("\n    ", v.Nodes.Select(n => $"{n.Target} {Shorten(n.Html)} {n.Any.FirstOrDefault()?.Message}")))
             .ToList();
     }
 

@@ -37,6 +37,28 @@ public sealed class SmtpTestServer : IAsyncDisposable
         return _messages.Last();
     }
 
+    /// <summary>Waits (10 s unless told) for a message that matches, whenever it arrived; polls, so other waiters are unaffected.</summary>
+    public async Task<MimeMessage> WaitForMessageAsync(Func<MimeMessage, bool> matches, string description, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (_messages.FirstOrDefault(matches) is { } found)
+                return found;
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The SMTP server received no {description}. It received: " +
+                    string.Join("; ", _messages.Select(m => $"'{m.Subject}' to {m.To}")));
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The messages sent to this address (To or Cc).</summary>
+    public IReadOnlyList<MimeMessage> MessagesTo(string address) =>
+        _messages.Where(m => m.To.Mailboxes.Concat(m.Cc.Mailboxes)
+            .Any(mailbox => string.Equals(mailbox.Address, address, StringComparison.OrdinalIgnoreCase))).ToList();
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -338,7 +338,7 @@ public sealed class FakeStripe : IAsyncDisposable
             var rows = string.Concat(session.Lines.Select(l =>
                 $"<tr><td>{WebUtility.HtmlEncode(l.Name)}</td><td>{l.Quantity}</td><td>{l.UnitAmount}</td></tr>"));
             return Results.Content(
-                $"<!DOCTYPE html><html lang=\"en\"><head><title>Fake Stripe Checkout</title></head><body><h1>Fake Stripe Checkout</h1>" +
+                $"<!DOCTYPE html><html lang=\"en\"><head><title>Fake Stripe Checkout</title><link rel=\"icon\" href=\"data:,\"></head><body><h1>Fake Stripe Checkout</h1>" +
                 $"<table>{rows}</table><p>Total {session.AmountTotal} {session.Currency}</p>" +
                 $"<form method=\"post\" action=\"/pay/{id}\"><button type=\"submit\">Pay</button></form></body></html>",
                 "text/html");
