@@ -94,7 +94,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await page.GotoAsync("/Account/Manage");
         await Expect(page.Locator("#portal-root")).ToHaveAttributeAsync("data-interactive", "false");
         Assert.True(await BackgroundIsDarkAsync(page), "The static /Account/Manage page does not render in dark mode.");
-        await session.AssertNoAppErrorsAsync();
+        await session.AssertCleanJourneyAsync();
         return problems;
     }
 
@@ -116,7 +116,7 @@ public sealed class AccessibilityTests(BrowserFixture browser)
         await Expect(page.GetByLabel("Email", new() { Exact = true })).ToBeVisibleAsync();
         Assert.True(await BackgroundIsDarkAsync(page), "With the dark cookie, /Account/Login does not render in dark mode.");
         problems.AddRange(await SeriousViolationsAsync(page, "/Account/Login (signed out, dark)"));
-        await session.AssertNoAppErrorsAsync();
+        await session.AssertCleanJourneyAsync();
         return problems;
     }
 

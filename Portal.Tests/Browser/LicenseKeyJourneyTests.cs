@@ -78,7 +78,7 @@ public sealed partial class LicenseKeyJourneyTests(BrowserFixture browser)
         await Expect(grid.GetByRole(AriaRole.Row).Filter(new() { HasText = "Active" }).First).ToBeVisibleAsync();
         problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(page, "/licenses (dark)"));
 
-        await session.AssertNoAppErrorsAsync();
+        await session.AssertCleanJourneyAsync();
         Assert.True(problems.Count == 0, $"{problems.Count} serious or critical accessibility problem(s):\n" + string.Join("\n", problems));
     }
 

@@ -25,7 +25,7 @@ public sealed class SignInJourneyTests(BrowserFixture browser)
         await Expect(session.Navigation.GetByRole(AriaRole.Link, new() { Name = "Dashboard", Exact = true })).ToBeVisibleAsync();
         await Expect(session.Navigation.GetByText("Staff overview")).ToHaveCountAsync(0);
         await Expect(session.AppBar.GetByText(DevelopmentData.CustomerEmail)).ToBeVisibleAsync();
-        await session.AssertNoAppErrorsAsync();
+        await session.AssertCleanJourneyAsync();
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class SignInJourneyTests(BrowserFixture browser)
             var path = new Uri(customer.Page.Url).AbsolutePath;
             Assert.True(path.StartsWith("/Account/AccessDenied", StringComparison.OrdinalIgnoreCase) || path == "/staff",
                 $"Expected the access-denied page, got {customer.Page.Url}");
-            await customer.AssertNoAppErrorsAsync();
+            await customer.AssertCleanJourneyAsync();
         }
 
         // The other way round: staff do get the page, so the refusal above is authorization, not a broken page.
@@ -65,6 +65,6 @@ public sealed class SignInJourneyTests(BrowserFixture browser)
         await Expect(staff.Navigation.GetByRole(AriaRole.Link, new() { Name = "Staff overview", Exact = true })).ToBeVisibleAsync();
         await Expect(staff.Navigation.GetByRole(AriaRole.Link, new() { Name = "Dashboard", Exact = true })).ToHaveCountAsync(0);
         await Expect(staff.Page.GetByText("Access denied")).ToHaveCountAsync(0);
-        await staff.AssertNoAppErrorsAsync();
+        await staff.AssertCleanJourneyAsync();
     }
 }

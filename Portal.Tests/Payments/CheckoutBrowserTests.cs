@@ -9,7 +9,8 @@ namespace Portal.Tests.Payments;
 
 /// <summary>
 /// The checkout pages in Debian's Chromium: the interactive "Go to checkout" form reaches Stripe's hosted page, and the
-/// return page, waiting for a delayed payment, updates itself (no reload) when the webhook fulfils the order. Checked with axe.
+/// return page, waiting for a delayed payment, updates itself (no reload) when the webhook fulfils the order. Checked with
+/// axe. (Buying on /buy through Stripe's page is journey 2, Browser/Journeys/BuyingJourneyTests.)
 /// </summary>
 [Collection(PaymentsCollection.Name)]
 public sealed class CheckoutBrowserTests(PaymentsApp app) : IAsyncLifetime
@@ -73,48 +74,15 @@ public sealed class CheckoutBrowserTests(PaymentsApp app) : IAsyncLifetime
         foreach (var license in await app.LicensesAsync(order.Id))
             await Expect(page.Locator($"tr[data-license-id='{license.Id}'] code")).ToHaveTextAsync(license.Key);
         await AssertAccessibleAsync(page);
-        await session.AssertNoAppErrorsAsync();
+        await session.AssertCleanJourneyAsync();
     }
-
-    [Fact]
-    public async Task A_customer_picks_packs_on_the_buy_page_pays_on_Stripes_page_and_comes_back_to_the_keys()
-    {
-        var customer = await app.NewCustomerAsync();
-        await using var session = await SignInAsync(customer);
-        var page = session.Page;
-
-        await page.GotoAsync("/buy");
-        await session.WaitForInteractivityAsync();
-        foreach (var pack in new[] { "25-user pack", "10-user pack" })
-        {
-            await page.GetByLabel(pack, new() { Exact = true }).FillAsync("1");
-            await page.GetByLabel(pack, new() { Exact = true }).PressAsync("Tab");
-        }
-        await Expect(page.Locator("[data-total]")).ToContainTextAsync("USD 1,395.00");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment", Exact = true }).ClickAsync();
-
-        // Stripe's hosted page (the fake's), with the server's amounts; paying sends the signed webhook and returns.
-        await Expect(page).ToHaveURLAsync(new Regex("/pay/cs_test_"));
-        var sessionId = new Uri(page.Url).Segments.Last();
-        Assert.Equal(139_500, app.Stripe.Session(sessionId).AmountSubtotal);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
-
-        await Expect(session.Heading("Payment received — your licenses are ready")).ToBeVisibleAsync();
-        var order = await app.OrderAsync(StripeOrderId(sessionId));
-        var licenses = await app.LicensesAsync(order.Id);
-        Assert.Equal([10, 25], licenses.Select(l => l.Seats).Order());
-        foreach (var license in licenses)
-            await Expect(page.Locator($"tr[data-license-id='{license.Id}'] code")).ToHaveTextAsync(license.Key);
-        Assert.Equal(35, await app.SeatsAsync(customer.OrganizationId));
-        await session.AssertNoAppErrorsAsync();
-    }
-
-    private Guid StripeOrderId(string sessionId) => Guid.Parse(app.Stripe.Session(sessionId).OrderId!);
 
     /// <summary>A browser signed in as the customer; signed in once the sign-in redirect is followed.</summary>
     private async Task<BrowserSession> SignInAsync(TestCustomer customer)
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.BaseAddress.ToString(), Locale = "en-GB" });
+        // "localhost", not the IP address: the sign-in page's passkey script reports an IP address as an invalid domain.
+        var baseAddress = new UriBuilder(app.BaseAddress) { Host = "localhost" }.Uri;
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = "en-GB" });
         context.SetDefaultTimeout(15_000);
         var session = new BrowserSession(context, await context.NewPageAsync());
         await session.Page.GotoAsync("/Account/Login");
