@@ -27,13 +27,16 @@ public sealed class NavigationTests
         return ctx;
     }
 
-    private static ClaimsPrincipal User(string? role, Guid? organizationId = null)
+    /// <summary>What sign-in gives: staff have two-factor authentication on, unless <paramref name="twoFactor"/> says otherwise.</summary>
+    private static ClaimsPrincipal User(string? role, Guid? organizationId = null, bool twoFactor = true)
     {
         if (role is null)
             return new ClaimsPrincipal(new ClaimsIdentity());
         var claims = new List<Claim> { new(ClaimTypes.Name, $"{role.ToLowerInvariant()}@example.test"), new(ClaimTypes.Role, role) };
         if (organizationId is { } id)
             claims.Add(new Claim(PortalClaimTypes.OrganizationId, id.ToString()));
+        if (twoFactor && Roles.Staff.Contains(role))
+            claims.Add(new Claim(PortalClaimTypes.TwoFactorEnabled, "true"));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, "test"));
     }
 
@@ -77,6 +80,19 @@ public sealed class NavigationTests
 
         Assert.Contains("/staff", Links(nav));
         Assert.DoesNotContain("/dashboard", Links(nav));
+    }
+
+    [Theory]
+    [InlineData(Roles.Sales)]
+    [InlineData(Roles.Admin)]
+    public async Task Staff_without_two_factor_authentication_see_no_staff_area(string role)
+    {
+        await using var ctx = Context(User(role, twoFactor: false));
+
+        var nav = RenderNav(ctx);
+
+        Assert.DoesNotContain("/staff", Links(nav));
+        Assert.DoesNotContain("/admin/staff", Links(nav));
     }
 
     [Fact]
