@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using Portal.Components;
 using Portal.Components.Account;
 using Portal.Components.Layout;
 using Portal.Domain.Accounts;
@@ -93,6 +94,27 @@ public sealed class NavigationTests
 
         Assert.DoesNotContain("/staff", Links(nav));
         Assert.DoesNotContain("/admin/staff", Links(nav));
+    }
+
+    [Fact]
+    public async Task Inside_a_circuit_staff_without_two_factor_are_sent_to_set_it_up_and_others_are_denied()
+    {
+        await using (var withoutTwoFactor = Context(User(Roles.Sales, twoFactor: false)))
+        {
+            var navigation = withoutTwoFactor.Services.GetRequiredService<NavigationManager>();
+            navigation.NavigateTo("/staff");
+
+            withoutTwoFactor.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<Routes>());
+
+            Assert.Equal("http://localhost/Account/Manage/EnableAuthenticator", navigation.Uri);
+        }
+
+        await using var wrongRole = Context(User(Roles.Support));
+        wrongRole.Services.GetRequiredService<NavigationManager>().NavigateTo("/staff/discounts");
+
+        var routes = wrongRole.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<Routes>());
+
+        Assert.Equal("Access denied", routes.Find("h1").TextContent);
     }
 
     [Fact]
