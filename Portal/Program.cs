@@ -14,6 +14,7 @@ builder.AddPortalKeys();
 builder.AddPortalLicensing();
 builder.AddPortalPayments();
 builder.AddPortalIdentity();
+builder.AddPortalRateLimits();
 builder.AddPortalEmail();
 builder.AddPortalUi();
 

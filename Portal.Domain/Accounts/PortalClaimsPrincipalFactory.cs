@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Portal.Domain.Accounts;
 
-/// <summary>Puts the member's organization into the sign-in so that every page can scope data to it.</summary>
+/// <summary>
+/// Puts the member's organization into the sign-in so that every page can scope data to it, and whether the account has
+/// two-factor authentication on (the staff policies require it).
+/// </summary>
 public sealed class PortalClaimsPrincipalFactory(
     UserManager<PortalUser> users,
     RoleManager<IdentityRole> roles,
@@ -16,6 +19,8 @@ public sealed class PortalClaimsPrincipalFactory(
         var identity = await base.GenerateClaimsAsync(user);
         if (user.OrganizationId is { } organizationId)
             identity.AddClaim(new Claim(PortalClaimTypes.OrganizationId, organizationId.ToString()));
+        if (user.TwoFactorEnabled)
+            identity.AddClaim(new Claim(PortalClaimTypes.TwoFactorEnabled, "true"));
         return identity;
     }
 }

@@ -39,6 +39,13 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditLog audit, T
 
     private static readonly EmailAddressAttribute EmailRule = new();
 
+    /// <summary>Whether an admin disabled the account (as opposed to a temporary lockout after wrong passwords).</summary>
+    public static bool IsDisabled(PortalUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.LockoutEnd >= DisabledLockoutEnd;
+    }
+
     /// <summary>Who creates the first admin: the portal itself, at start, on the operator's configuration.</summary>
     private static readonly Actor PortalSetup = new(null, "Portal setup", new HashSet<string> { Roles.Admin });
 
@@ -162,7 +169,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditLog audit, T
         await InTransactionAsync(async (users, db) =>
         {
             var (user, _) = await FindStaffAsync(users, userId);
-            if (user.LockoutEnd >= DisabledLockoutEnd)
+            if (IsDisabled(user))
                 throw new DomainException($"{user.Email} is already disabled.");
             Check(await users.SetLockoutEnabledAsync(user, true));
             Check(await users.SetLockoutEndDateAsync(user, DisabledLockoutEnd));

@@ -28,6 +28,13 @@ public static class DevelopmentData
     public const string AdminEmail = "admin@keymetric.example";
     public const string DemoOrganizationName = "Contoso Facilities Ltd";
 
+    /// <summary>
+    /// The authenticator key (base32) of the demo staff accounts, which have two-factor authentication on like all
+    /// staff. Add it to an authenticator app (or compute the code with any TOTP tool) to sign in as demo staff. Public
+    /// on purpose, and never used outside Development.
+    /// </summary>
+    public const string DemoAuthenticatorKey = "PORTALDEMOSTAFFKEYFORDEVELOPMENT";
+
     private static readonly Actor DemoData = new(null, "Demo data", new HashSet<string> { Roles.Admin, Roles.Sales, Roles.Support });
 
     /// <summary>Adds what is missing; returns whether anything was added.</summary>
@@ -60,12 +67,27 @@ public static class DevelopmentData
         }
         foreach (var (email, role) in new[] { (SalesEmail, Roles.Sales), (SupportEmail, Roles.Support), (AdminEmail, Roles.Admin) })
         {
-            if (await users.FindByEmailAsync(email) is not null)
-                continue;
-            await CreateUserAsync(users, email, role, organization: null);
-            added = true;
+            var staff = await users.FindByEmailAsync(email);
+            if (staff is null)
+            {
+                staff = await CreateUserAsync(users, email, role, organization: null);
+                added = true;
+            }
+            // Also for demo staff made before staff needed two-factor authentication.
+            if (!staff.TwoFactorEnabled)
+            {
+                await UseDemoAuthenticatorAsync(services, users, staff);
+                added = true;
+            }
         }
         return added;
+    }
+
+    private static async Task UseDemoAuthenticatorAsync(IServiceProvider services, UserManager<PortalUser> users, PortalUser staff)
+    {
+        var keys = (IUserAuthenticatorKeyStore<PortalUser>)services.GetRequiredService<IUserStore<PortalUser>>();
+        await keys.SetAuthenticatorKeyAsync(staff, DemoAuthenticatorKey, CancellationToken.None);
+        Check(await users.SetTwoFactorEnabledAsync(staff, true), staff.Email!);
     }
 
     /// <summary>OfficeStatus was at 5.4 when Contoso and Northwind first bought; 6.1 is current.</summary>
@@ -114,13 +136,14 @@ public static class DevelopmentData
         await discounts.SubmitAsync(northwind.Id, DiscountKind.CrossGrade, "Moving 50 users from a competing presence system; current licence invoice attached on request.", [], DemoData);
     }
 
-    private static async Task CreateUserAsync(UserManager<PortalUser> users, string email, string role, Organization? organization)
+    private static async Task<PortalUser> CreateUserAsync(UserManager<PortalUser> users, string email, string role, Organization? organization)
     {
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
         if (organization is not null)
             user.JoinOrganization(organization);
         Check(await users.CreateAsync(user, DemoPassword), email);
         Check(await users.AddToRoleAsync(user, role), email);
+        return user;
     }
 
     private static void Check(IdentityResult result, string email)

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Domain.Data;
+using Portal.Tests.Integration;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Tests.Browser;
@@ -66,14 +67,26 @@ public sealed partial class BrowserSession : IAsyncDisposable
     public Task WaitForInteractivityAsync() =>
         Expect(Page.Locator("#portal-root")).ToHaveAttributeAsync("data-interactive", "true");
 
-    /// <summary>Fills and submits the sign-in form on /Account/Login, by its final wording (Email, Password, Sign in).</summary>
-    public async Task SubmitSignInFormAsync(string email, string password = DevelopmentData.DemoPassword)
+    /// <summary>
+    /// Fills and submits the sign-in form on /Account/Login, by its final wording (Email, Password, Sign in), and, when
+    /// Portal asks for a two-factor code (staff), the current code for <paramref name="authenticatorKey"/>.
+    /// </summary>
+    public async Task SubmitSignInFormAsync(
+        string email, string password = DevelopmentData.DemoPassword, string authenticatorKey = DevelopmentData.DemoAuthenticatorKey)
     {
         await Expect(Page).ToHaveURLAsync(new Regex("/Account/Login", RegexOptions.IgnoreCase));
         await Page.GetByLabel("Email", new() { Exact = true }).FillAsync(email);
         await Page.GetByLabel("Password", new() { Exact = true }).FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Page.WaitForURLAsync(url => !IsPath(url, "/Account/Login"));
+        if (IsPath(Page.Url, "/Account/LoginWith2fa"))
+        {
+            await Page.GetByLabel("Authenticator code", new() { Exact = true }).FillAsync(AccountForms.AuthenticatorCode(authenticatorKey));
+            await Page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in", Exact = true }).ClickAsync();
+        }
     }
+
+    private static bool IsPath(string url, string path) => new Uri(url).AbsolutePath.Equals(path, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Signs in from the login page and waits for the page the app sends this account to.</summary>
     public async Task SignInAsync(string email, string expectedLandingPath)

@@ -78,7 +78,7 @@ public sealed class AdminLicensesPageTests
     {
         var policy = Assert.Single(typeof(AdminLicensesPage).GetCustomAttributes(typeof(AuthorizeAttribute), true).Cast<AuthorizeAttribute>()).Policy;
         var services = new ServiceCollection().AddLogging().AddAuthorizationCore(Policies.Configure).BuildServiceProvider();
-        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, role), new Claim(PortalClaimTypes.OrganizationId, Guid.NewGuid().ToString())], "test"));
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, role), new Claim(PortalClaimTypes.OrganizationId, Guid.NewGuid().ToString()), new Claim(PortalClaimTypes.TwoFactorEnabled, "true")], "test"));
 
         var result = await services.GetRequiredService<IAuthorizationService>().AuthorizeAsync(user, policy!);
 

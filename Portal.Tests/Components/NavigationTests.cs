@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
+using Portal.Components;
 using Portal.Components.Account;
 using Portal.Components.Layout;
 using Portal.Domain.Accounts;
@@ -27,13 +28,16 @@ public sealed class NavigationTests
         return ctx;
     }
 
-    private static ClaimsPrincipal User(string? role, Guid? organizationId = null)
+    /// <summary>What sign-in gives: staff have two-factor authentication on, unless <paramref name="twoFactor"/> says otherwise.</summary>
+    private static ClaimsPrincipal User(string? role, Guid? organizationId = null, bool twoFactor = true)
     {
         if (role is null)
             return new ClaimsPrincipal(new ClaimsIdentity());
         var claims = new List<Claim> { new(ClaimTypes.Name, $"{role.ToLowerInvariant()}@example.test"), new(ClaimTypes.Role, role) };
         if (organizationId is { } id)
             claims.Add(new Claim(PortalClaimTypes.OrganizationId, id.ToString()));
+        if (twoFactor && Roles.Staff.Contains(role))
+            claims.Add(new Claim(PortalClaimTypes.TwoFactorEnabled, "true"));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, "test"));
     }
 
@@ -77,6 +81,40 @@ public sealed class NavigationTests
 
         Assert.Contains("/staff", Links(nav));
         Assert.DoesNotContain("/dashboard", Links(nav));
+    }
+
+    [Theory]
+    [InlineData(Roles.Sales)]
+    [InlineData(Roles.Admin)]
+    public async Task Staff_without_two_factor_authentication_see_no_staff_area(string role)
+    {
+        await using var ctx = Context(User(role, twoFactor: false));
+
+        var nav = RenderNav(ctx);
+
+        Assert.DoesNotContain("/staff", Links(nav));
+        Assert.DoesNotContain("/admin/staff", Links(nav));
+    }
+
+    [Fact]
+    public async Task Inside_a_circuit_staff_without_two_factor_are_sent_to_set_it_up_and_others_are_denied()
+    {
+        await using (var withoutTwoFactor = Context(User(Roles.Sales, twoFactor: false)))
+        {
+            var navigation = withoutTwoFactor.Services.GetRequiredService<NavigationManager>();
+            navigation.NavigateTo("/staff");
+
+            withoutTwoFactor.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<Routes>());
+
+            Assert.Equal("http://localhost/Account/Manage/EnableAuthenticator", navigation.Uri);
+        }
+
+        await using var wrongRole = Context(User(Roles.Support));
+        wrongRole.Services.GetRequiredService<NavigationManager>().NavigateTo("/staff/discounts");
+
+        var routes = wrongRole.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<Routes>());
+
+        Assert.Equal("Access denied", routes.Find("h1").TextContent);
     }
 
     [Fact]

@@ -197,6 +197,7 @@ internal sealed class StaffPageContext : IAsyncDisposable
             new Claim(ClaimTypes.Name, email),
             new Claim(ClaimTypes.Email, email),
             new Claim(ClaimTypes.Role, role),
+            new Claim(PortalClaimTypes.TwoFactorEnabled, "true"),
         ], "test"));
         var ctx = PortalPageServices.NewContext(domain, principal, services);
         var page = new StaffPageContext(ctx, user, Actor.Person(user.Id, email, role));

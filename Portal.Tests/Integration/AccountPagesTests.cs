@@ -227,7 +227,7 @@ public sealed partial class AccountPagesTests(AccountPagesApp app) : IClassFixtu
         }
 
         using var client = NewClient();
-        var signIn = await SignInAsync(client, email, password);
+        var signIn = await SubmitPasswordAsync(client, email, password);
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.Contains("/Account/LoginWith2fa", signIn.Headers.Location!.OriginalString);
         await AssertRestyledAsync(client, "/Account/LoginWith2fa");

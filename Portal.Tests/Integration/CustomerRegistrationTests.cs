@@ -73,7 +73,7 @@ public sealed class CustomerRegistrationTests : IAsyncLifetime
         var result = await RegisterAsync(Customer() with { Password = "short" });
 
         Assert.False(result.Succeeded);
-        Assert.Contains(result.Errors, error => error.Contains("at least 10 characters"));
+        Assert.Contains(result.Errors, error => error.Contains("at least 12 characters"));
         await using var db = _database.CreateContext();
         Assert.Equal(0, await db.Organizations.CountAsync());
         Assert.Equal(0, await db.Users.CountAsync());

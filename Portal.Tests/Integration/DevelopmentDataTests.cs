@@ -39,6 +39,9 @@ public sealed class DevelopmentDataTests
             Assert.Equal([role], await users.GetRolesAsync(user));
             Assert.True(user.EmailConfirmed);
             Assert.Equal(role == Roles.Customer, user.OrganizationId is not null);
+            // Staff need two-factor authentication; the demo staff share the documented demo key.
+            Assert.Equal(role != Roles.Customer, user.TwoFactorEnabled);
+            Assert.Equal(role == Roles.Customer ? null : DevelopmentData.DemoAuthenticatorKey, await users.GetAuthenticatorKeyAsync(user));
         }
         var contoso = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
         Assert.Equal(contoso.Id, (await users.FindByEmailAsync(DevelopmentData.CustomerEmail))!.OrganizationId);
@@ -84,6 +87,26 @@ public sealed class DevelopmentDataTests
         Assert.Equal(4, await db.Users.CountAsync());
         Assert.Equal(1, await db.Products.CountAsync());
         Assert.Equal(licenses, await db.Licenses.CountAsync());
+    }
+
+    [Fact]
+    public async Task Seeding_gives_demo_staff_made_before_staff_needed_two_factor_the_demo_authenticator()
+    {
+        await using var app = new PortalAppFactory();
+        app.CreateClient().Dispose();
+        await using var scope = app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var sales = (await users.FindByEmailAsync(DevelopmentData.SalesEmail))!;
+        await users.SetTwoFactorEnabledAsync(sales, false);
+        await users.RemoveAuthenticationTokenAsync(sales, "[AspNetUserStore]", "AuthenticatorKey");
+        Assert.Null(await users.GetAuthenticatorKeyAsync(sales));
+
+        var added = await DevelopmentData.SeedAsync(scope.ServiceProvider);
+
+        Assert.True(added);
+        sales = (await users.FindByEmailAsync(DevelopmentData.SalesEmail))!;
+        Assert.True(sales.TwoFactorEnabled);
+        Assert.Equal(DevelopmentData.DemoAuthenticatorKey, await users.GetAuthenticatorKeyAsync(sales));
     }
 
     [Fact]

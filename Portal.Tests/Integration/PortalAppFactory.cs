@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Portal.Tests.Integration;
 
@@ -12,6 +14,7 @@ namespace Portal.Tests.Integration;
 public sealed class PortalAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new();
+    private readonly List<Action<IServiceCollection>> _serviceChanges = [];
 
     public PortalAppFactory(string environment = "Development")
     {
@@ -30,6 +33,13 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Replaces or adds services after the app registered its own, e.g. a <see cref="TimeProvider"/> a test moves.</summary>
+    public PortalAppFactory WithServices(Action<IServiceCollection> change)
+    {
+        _serviceChanges.Add(change);
+        return this;
+    }
+
     /// <summary>Starts Kestrel on a free loopback port and returns the base address.</summary>
     public Uri StartOnLoopback()
     {
@@ -43,6 +53,11 @@ public sealed class PortalAppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(Environment);
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var change in _serviceChanges)
+                change(services);
+        });
     }
 
     public override async ValueTask DisposeAsync()

@@ -40,6 +40,9 @@ public sealed class SampleSettingsTests
     [Theory]
     [InlineData("Portal:DataFolder")]
     [InlineData("Portal:InitialAdminEmail")]
+    [InlineData("Portal:AccountPostsPerMinute")]
+    [InlineData("Portal:WebhookPostsPerMinute")]
+    [InlineData("Portal:SecurityRevalidationInterval")]
     [InlineData("Logging:Console:FormatterName")]
     [InlineData("AllowedHosts")]
     public void Sample_settings_document_the_other_settings(string key)

@@ -30,7 +30,7 @@ public sealed class IdentityEmailSender(IMailDelivery delivery, IOptions<SmtpSet
         SendAsync(email, "Your Key Metric Portal staff account",
             $"An admin created a Portal staff account for you with the {role} role. Choose your password to sign in. " +
             "The link works once and for one day; after that, use \"Forgot your password?\" on the sign-in page. " +
-            "Staff accounts should turn on two-factor authentication under \"Your account\" after the first sign-in.",
+            "Staff accounts need two-factor authentication: after your first sign-in, Portal asks you to set up an authenticator app on your phone.",
             passwordLink, "Choose your password");
 
     private Task SendAsync(string to, string subject, string message, string? link, string? linkText)

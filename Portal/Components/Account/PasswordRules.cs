@@ -5,28 +5,21 @@ namespace Portal.Components.Account;
 /// <summary>The configured password rules in words, for the helper text under new-password fields.</summary>
 internal static class PasswordRules
 {
-    /// <summary>The minimum length the forms check before Identity does; keep it equal to <c>Password.RequiredLength</c>.</summary>
-    public const int MinimumLength = 10;
+    /// <summary>The minimum length, which IdentityHosting gives Identity as <c>Password.RequiredLength</c> and the forms check first.</summary>
+    public const int MinimumLength = 12;
 
     public const int MaximumLength = 100;
 
     public const string LengthMessage = "Your password must have at least {2} and at most {1} characters.";
 
+    /// <summary>What <see cref="Portal.Domain.Accounts.CommonPasswordValidator"/> checks, in words.</summary>
+    public const string CommonPasswordRule =
+        "Any characters, but not a common or easily guessed password: a phrase of three or four unrelated words works well.";
+
+    /// <summary>There are no rules about the kinds of characters (IdentityHosting turns them off), so only these two.</summary>
     public static string Describe(PasswordOptions options)
     {
-        var kinds = new List<string>();
-        if (options.RequireUppercase)
-            kinds.Add("an upper-case letter");
-        if (options.RequireLowercase)
-            kinds.Add("a lower-case letter");
-        if (options.RequireDigit)
-            kinds.Add("a digit");
-        if (options.RequireNonAlphanumeric)
-            kinds.Add("a symbol");
-
-        var text = $"At least {options.RequiredLength} characters";
-        if (kinds.Count > 0)
-            text += ", with " + (kinds.Count == 1 ? kinds[0] : string.Join(", ", kinds[..^1]) + " and " + kinds[^1]);
-        return text + ".";
+        ArgumentNullException.ThrowIfNull(options);
+        return $"At least {options.RequiredLength} characters. {CommonPasswordRule}";
     }
 }
