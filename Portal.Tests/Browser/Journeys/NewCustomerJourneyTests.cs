@@ -43,7 +43,7 @@ public sealed partial class NewCustomerJourneyTests(BrowserFixture browser)
 
         // Signing in before confirming is refused (in the same words as a wrong password: nothing to learn from it).
         await page.GotoAsync("/Account/Login");
-        await session.SubmitSignInFormAsync(email, Password);
+        await session.PressSignInAsync(email, Password);
         await Expect(page.GetByText("Invalid email or password.")).ToBeVisibleAsync();
         Assert.Equal("/Account/Login", new Uri(page.Url).AbsolutePath, ignoreCase: true);
 
