@@ -24,13 +24,26 @@ public static class CatalogSeed
         return product;
     }
 
-    /// <summary>Adds OfficeStatus when the catalog is empty; true when it did.</summary>
+    /// <summary>
+    /// Adds OfficeStatus when the catalog is empty; true when it did. Several instances starting together on a new
+    /// database may all find it empty: the product code's unique index keeps one, and the others return false.
+    /// </summary>
     public static async Task<bool> EnsureAsync(PortalDbContext db, CancellationToken cancellationToken = default)
     {
         if (await db.Products.AnyAsync(cancellationToken))
             return false;
         db.Products.Add(OfficeStatus());
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            if (await db.Products.AnyAsync(cancellationToken))
+                return false;
+            throw;
+        }
     }
 }

@@ -17,8 +17,10 @@ namespace Portal.Domain.Keys;
 /// signing), <see cref="ActivateAsync"/> (signs from now on; the previous key is retired and stays published), and
 /// <see cref="RetireAsync"/> for a published key that will never sign.</item>
 /// </list>
-/// The loaded keys are cached for the life of the process and replaced at once after each change made here, so the
-/// signer and the JWKS use it immediately; signing never reloads a key. One instance per app.
+/// The loaded keys are cached and replaced at once after each change made here, so the signer and the JWKS use it
+/// immediately; signing never reads the database. In database mode Portal also re-reads them every
+/// <see cref="RefreshInterval"/> (<see cref="RefreshAsync"/>), so a change an admin made on another instance is used
+/// here within that time. One instance per app.
 /// </summary>
 public sealed class SigningKeyStore
 {
@@ -223,11 +225,28 @@ public sealed class SigningKeyStore
         return BuildRing(rows, signing);
     }
 
-    /// <summary>Forgets the cached keys so the next use reads them again (database mode: keys rotated by another instance).</summary>
-    public void Reload()
+    /// <summary>How often each instance re-reads the keys kept in the database (<see cref="RefreshAsync"/>).</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Database mode: reads the keys again, so that a key published, made active or retired on another instance is
+    /// published and used here too. The loaded signing key is reused while it is still the active one. Nothing happens
+    /// before the first use (which reads them anyway) or in configuration mode.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        if (_databases is not null)
-            _ring = null;
+        if (_databases is null || _ring is null)
+            return;
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+            _ring = await ReadRingAsync(db, cancellationToken);
+        }
+        finally
+        {
+            _loading.Release();
+        }
     }
 
     private KeyRing Load()

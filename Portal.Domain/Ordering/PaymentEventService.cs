@@ -25,11 +25,18 @@ public enum PaymentEventOutcome
 
 public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFactory, LicensingService licensing, AuditLog audit, TimeProvider clock)
 {
-    /// <summary>Records an event id; false when it was recorded before (a duplicate delivery).</summary>
+    /// <summary>Whether the event's handling has been recorded as done (so a redelivery needs no handling).</summary>
+    public Task<bool> IsEventHandledAsync(string eventId, CancellationToken cancellationToken = default) =>
+        IsRecordedAsync(eventId, cancellationToken);
+
+    /// <summary>
+    /// Records that an event has been handled, after its handling committed; false when it was recorded before (two
+    /// deliveries handled it at once). Recording after handling means a crash in between leaves the event unrecorded,
+    /// so its redelivery is handled again, harmlessly: what each event does depends on the order's state.
+    /// </summary>
     public async Task<bool> TryRecordEventAsync(string eventId, string type, CancellationToken cancellationToken = default)
     {
-        // The common duplicate (a redelivery) is answered without provoking a key violation; the unique key still
-        // decides when two deliveries race.
+        // The common duplicate is answered without provoking a key violation; the unique key still decides a race.
         if (await IsRecordedAsync(eventId, cancellationToken))
             return false;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -45,13 +52,6 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
                 return false;
             throw;
         }
-    }
-
-    /// <summary>Forgets an event whose handling failed, so the provider's retry is handled again.</summary>
-    public async Task ForgetEventAsync(string eventId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.ProcessedPaymentEvents.Where(e => e.Id == eventId).ExecuteDeleteAsync(cancellationToken);
     }
 
     public Task<bool> ExpireAsync(Guid orderId, CancellationToken cancellationToken = default) =>

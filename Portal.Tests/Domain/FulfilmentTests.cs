@@ -190,11 +190,13 @@ public sealed class FulfilmentTests : IAsyncLifetime
     {
         var events = _fx.Get<PaymentEventService>();
 
+        var handledBefore = await events.IsEventHandledAsync("evt_1");
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => events.TryRecordEventAsync("evt_1", "checkout.session.completed"))));
-        await events.ForgetEventAsync("evt_1");
 
+        Assert.False(handledBefore);
         Assert.Equal(1, results.Count(recorded => recorded));
-        Assert.True(await events.TryRecordEventAsync("evt_1", "checkout.session.completed"));
+        Assert.True(await events.IsEventHandledAsync("evt_1"));
+        Assert.False(await events.TryRecordEventAsync("evt_1", "checkout.session.completed"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain;
 using Portal.Domain.Accounts;
@@ -55,14 +56,19 @@ public static class DataHosting
     {
         if (app.Configuration[InitialAdminEmailKey] is not { Length: > 0 } email)
             return;
+        var staff = services.GetRequiredService<StaffAccounts>();
         try
         {
-            if (await services.GetRequiredService<StaffAccounts>().EnsureFirstAdminAsync(email) is { } created)
+            if (await staff.EnsureFirstAdminAsync(email) is { } created)
                 app.Logger.LogWarning("The first admin account, {Email}, was created: open /Account/ForgotPassword to choose its password", created.Email);
         }
-        catch (DomainException refused)
+        catch (Exception refused) when (refused is DomainException or DbUpdateException)
         {
-            app.Logger.LogError("{Setting} names {Email}, but no admin account could be made: {Reason}", InitialAdminEmailKey, email, refused.Message);
+            // Another instance starting on the same new database may have made the account a moment ago.
+            if ((await services.GetRequiredService<UserManager<PortalUser>>().GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+                app.Logger.LogInformation("Another instance created the first admin account at the same time");
+            else
+                app.Logger.LogError("{Setting} names {Email}, but no admin account could be made: {Reason}", InitialAdminEmailKey, email, refused.Message);
         }
     }
 }

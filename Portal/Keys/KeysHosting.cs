@@ -29,6 +29,7 @@ public static class KeysHosting
         builder.Services.AddSingleton<LicenseKeyJwks>();
         // Resolving the store at start reads and checks the configured key, or refuses to start without one.
         builder.Services.AddHostedService<SigningKeyCheck>();
+        builder.Services.AddHostedService<SigningKeyRefresh>();
         return builder;
     }
 

@@ -8,8 +8,12 @@ namespace Portal.Payments;
 
 /// <summary>
 /// <c>POST /stripe/webhook</c>: the raw body is verified with Stripe.net's <see cref="EventUtility"/> (signature, 300 s
-/// tolerance, the pinned API version). A request that fails is refused with 400 and a logged reason, never a 500. Each
-/// event id is handled once; when handling fails the id is forgotten and the answer is 500, so Stripe delivers it again.
+/// tolerance, the pinned API version). A request that fails is refused with 400 and a logged reason, never a 500.
+/// An event id is recorded once its handling has committed; a later delivery of a recorded id is answered 200 without
+/// being handled again. When handling fails the answer is 500 and nothing is recorded, so Stripe delivers it again.
+/// Handling comes before recording so that a crash (or two instances getting the same event) can only make an event
+/// be handled twice, which every handler tolerates because the order's state decides what happens; recording first
+/// lost the order of an event whose handling was cut short by a crash, as its redelivery was answered "already handled".
 /// </summary>
 public sealed class StripeWebhook(
     StripeSettings settings,
@@ -70,7 +74,7 @@ public sealed class StripeWebhook(
             return Refuse("body", "the event has no id or type");
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["StripeEventId"] = stripeEvent.Id, ["StripeEventType"] = stripeEvent.Type });
-        if (!await payments.TryRecordEventAsync(stripeEvent.Id, stripeEvent.Type, cancellationToken))
+        if (await payments.IsEventHandledAsync(stripeEvent.Id, cancellationToken))
         {
             logger.LogInformation("Stripe event {EventId} ({EventType}) was delivered again; already handled", stripeEvent.Id, stripeEvent.Type);
             return Results.Ok();
@@ -79,7 +83,6 @@ public sealed class StripeWebhook(
         try
         {
             await handler.HandleAsync(stripeEvent, cancellationToken);
-            return Results.Ok();
         }
         catch (Exception failure)
         {
@@ -87,9 +90,11 @@ public sealed class StripeWebhook(
                 logger.LogWarning("{Reason}", early.Message);
             else
                 logger.LogError(failure, "Stripe event {EventId} ({EventType}) could not be handled; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
-            await payments.ForgetEventAsync(stripeEvent.Id, CancellationToken.None);
             return Results.Text("The event could not be handled; deliver it again.", statusCode: StatusCodes.Status500InternalServerError);
         }
+        if (!await payments.TryRecordEventAsync(stripeEvent.Id, stripeEvent.Type, CancellationToken.None))
+            logger.LogInformation("Stripe event {EventId} ({EventType}) was handled by two deliveries at once; its outcome applied once", stripeEvent.Id, stripeEvent.Type);
+        return Results.Ok();
     }
 
     private IResult Refuse(string problem, string reason, int statusCode = StatusCodes.Status400BadRequest)

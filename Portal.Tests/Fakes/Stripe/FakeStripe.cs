@@ -130,6 +130,25 @@ public sealed class FakeStripe : IAsyncDisposable
         return session;
     }
 
+    /// <summary>
+    /// A paid session for an order, shaped as Portal's checkout creates it (the order id in the metadata and as client
+    /// reference, one line for the order's total): for tests that need many paid orders without going through checkout.
+    /// </summary>
+    public FakeCheckoutSession PaidSessionForOrder(Guid orderId, long total, string currency)
+    {
+        var (_, json) = CreateSession(new Dictionary<string, string>
+        {
+            ["mode"] = "payment",
+            ["client_reference_id"] = orderId.ToString(),
+            ["metadata[order_id]"] = orderId.ToString(),
+            ["line_items[0][quantity]"] = "1",
+            ["line_items[0][price_data][unit_amount]"] = total.ToString(CultureInfo.InvariantCulture),
+            ["line_items[0][price_data][currency]"] = currency.ToLowerInvariant(),
+            ["line_items[0][price_data][product_data][name]"] = $"Portal order {orderId:N}",
+        });
+        return MarkPaid(JsonNode.Parse(json)!["id"]!.GetValue<string>());
+    }
+
     /// <summary>The session as Stripe's API returns it.</summary>
     public JsonObject SessionJson(string sessionId, bool expandInvoice = false)
     {
