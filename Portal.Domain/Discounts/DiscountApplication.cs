@@ -29,6 +29,7 @@ public sealed class DiscountApplication
 
     /// <summary>The longest decision note or denial reason the database keeps.</summary>
     public const int MaxNoteLength = 2000;
+
     private readonly List<DiscountAttachment> _attachments = [];
 
     private DiscountApplication(Guid id, Guid organizationId, DiscountKind kind, string evidence, string appliedByUserId, DateTimeOffset appliedAt)
