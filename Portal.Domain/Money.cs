@@ -18,7 +18,15 @@ public readonly record struct Money(long Minor, string Currency)
     public static Money FromMajor(decimal amount, string currency)
     {
         var decimals = new Money(0, currency).Decimals;
-        var minor = amount * Scale(decimals);
+        decimal minor;
+        try
+        {
+            minor = amount * Scale(decimals);
+        }
+        catch (OverflowException)
+        {
+            throw new DomainException("That amount is too large.");
+        }
         if (minor != decimal.Truncate(minor))
             throw new DomainException(decimals == 0
                 ? $"Amounts in {currency} are whole numbers."

@@ -26,6 +26,10 @@ public enum DiscountStatus
 public sealed class DiscountApplication
 {
     public const int MaxEvidenceLength = 4000;
+
+    /// <summary>The longest decision note or denial reason the database keeps.</summary>
+    public const int MaxNoteLength = 2000;
+
     private readonly List<DiscountAttachment> _attachments = [];
 
     private DiscountApplication(Guid id, Guid organizationId, DiscountKind kind, string evidence, string appliedByUserId, DateTimeOffset appliedAt)
@@ -86,6 +90,9 @@ public sealed class DiscountApplication
             throw new DomainException("A discount is between 1 and 100 percent.");
         if (validUntil <= now)
             throw new DomainException("The approval must be valid until a date in the future.");
+        if (validUntil > now.AddDays(DiscountDefaults.MaxValidityDays))
+            throw new DomainException($"An approval is valid for at most {DiscountDefaults.MaxValidityDays} days.");
+        CheckNote(note);
         Status = DiscountStatus.Approved;
         Percent = percent;
         ValidUntil = validUntil;
@@ -98,6 +105,7 @@ public sealed class DiscountApplication
         EnsurePending();
         if (string.IsNullOrWhiteSpace(reason))
             throw new DomainException("Give the customer a reason for the denial.");
+        CheckNote(reason);
         Status = DiscountStatus.Denied;
         Decide(reason, actor, now);
     }
@@ -112,6 +120,12 @@ public sealed class DiscountApplication
         Status = DiscountStatus.Consumed;
         ConsumedByOrderId = orderId;
         Version = Guid.NewGuid();
+    }
+
+    private static void CheckNote(string? note)
+    {
+        if (note?.Trim().Length > MaxNoteLength)
+            throw new DomainException($"Keep the note to the customer under {MaxNoteLength} characters.");
     }
 
     private void EnsurePending()

@@ -13,7 +13,7 @@ internal sealed class DiscountApplicationConfiguration : IEntityTypeConfiguratio
         application.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
         application.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
         application.Property(a => a.Evidence).HasMaxLength(DiscountApplication.MaxEvidenceLength);
-        application.Property(a => a.Note).HasMaxLength(2000);
+        application.Property(a => a.Note).HasMaxLength(DiscountApplication.MaxNoteLength);
         application.Property(a => a.AppliedByUserId).HasMaxLength(450);
         application.Property(a => a.DecidedByUserId).HasMaxLength(450);
         application.Property(a => a.DecidedByName).HasMaxLength(256);

@@ -53,6 +53,7 @@ public sealed class Evaluation
             throw new DomainException($"Ask for between 1 and {terms.MaxExtensionDays} days.");
         if (string.IsNullOrWhiteSpace(reason))
             throw new DomainException("Tell us why you need more time; it helps support decide.");
+        ExtensionRequest.CheckText(reason, "the reason");
         var request = new ExtensionRequest(Id, days, reason.Trim(), userId, now);
         _requests.Add(request);
         return request;

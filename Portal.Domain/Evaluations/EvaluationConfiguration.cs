@@ -25,8 +25,8 @@ internal sealed class ExtensionRequestConfiguration : IEntityTypeConfiguration<E
     public void Configure(EntityTypeBuilder<ExtensionRequest> request)
     {
         request.HasKey(r => r.Id);
-        request.Property(r => r.Reason).HasMaxLength(2000);
-        request.Property(r => r.Note).HasMaxLength(2000);
+        request.Property(r => r.Reason).HasMaxLength(ExtensionRequest.MaxTextLength);
+        request.Property(r => r.Note).HasMaxLength(ExtensionRequest.MaxTextLength);
         request.Property(r => r.RequestedByUserId).HasMaxLength(450);
         request.Property(r => r.DecidedByUserId).HasMaxLength(450);
         request.Property(r => r.DecidedByName).HasMaxLength(256);

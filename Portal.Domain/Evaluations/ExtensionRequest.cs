@@ -13,6 +13,9 @@ public enum ExtensionStatus
 /// <summary>A customer's request for more evaluation days; decided once by support (R9).</summary>
 public sealed class ExtensionRequest
 {
+    /// <summary>The longest reason or decision note the database keeps.</summary>
+    public const int MaxTextLength = 2000;
+
     internal ExtensionRequest(Guid evaluationId, int daysRequested, string reason, string requestedByUserId, DateTimeOffset requestedAt)
     {
         Id = Guid.CreateVersion7(requestedAt);
@@ -47,6 +50,9 @@ public sealed class ExtensionRequest
         EnsurePending();
         if (days < 1)
             throw new DomainException("Grant at least one day, or deny the request.");
+        if (days > EvaluationTerms.MaxDays)
+            throw new DomainException($"Grant at most {EvaluationTerms.MaxDays} days at a time.");
+        CheckText(note, "the note");
         if (days > terms.MaxExtensionDays && !actor.IsAdmin)
             throw new DomainException($"Support can grant at most {terms.MaxExtensionDays} days at a time. Only an admin can grant more.");
         evaluation.Extend(days, now, terms, overrideCaps: actor.IsAdmin);
@@ -60,7 +66,15 @@ public sealed class ExtensionRequest
         EnsurePending();
         if (string.IsNullOrWhiteSpace(reason))
             throw new DomainException("Give the customer a reason for the denial.");
+        CheckText(reason, "the reason");
         Decide(ExtensionStatus.Denied, reason, actor, now);
+    }
+
+    /// <summary>Refuses a reason or note longer than the database keeps.</summary>
+    internal static void CheckText(string? text, string what)
+    {
+        if (text?.Trim().Length > MaxTextLength)
+            throw new DomainException($"Keep {what} under {MaxTextLength} characters.");
     }
 
     private void EnsurePending()

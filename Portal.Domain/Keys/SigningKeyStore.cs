@@ -182,6 +182,19 @@ public sealed class SigningKeyStore
         }
     }
 
+    /// <summary>
+    /// The id of the key kept in the database (where Development creates its keys) that has the same public key as
+    /// <paramref name="key"/>, or null. A key found there is only as secret as the database: the Data Protection keys that
+    /// decrypt it are kept in the same database.
+    /// </summary>
+    public static async Task<string?> DatabaseKeyIdOfAsync(PortalDbContext db, LicenseSigningKey key, CancellationToken cancellationToken = default)
+    {
+        var publicKey = key.SecurityKey.ECDsa.ExportSubjectPublicKeyInfo();
+        // Compared in memory: there are only a handful of keys.
+        var stored = await db.SigningKeys.AsNoTracking().Select(k => new { k.Id, k.PublicKey }).ToListAsync(cancellationToken);
+        return stored.FirstOrDefault(k => k.PublicKey.AsSpan().SequenceEqual(publicKey))?.Id;
+    }
+
     /// <summary>How keys are rotated when they come from configuration, for the admin's page and for refused changes.</summary>
     public static string ConfiguredRotationMessage =>
         $"License signing keys come from configuration here. To rotate, configure a new {LicenseKeyOptions.SectionName}:" +

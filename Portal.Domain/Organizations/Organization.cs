@@ -5,6 +5,9 @@ public sealed class Organization
 {
     public const int NameMaxLength = 200;
 
+    /// <summary>The longest email address the database keeps (as Identity's user emails).</summary>
+    public const int EmailMaxLength = 256;
+
     private Organization(Guid id, string name, OrganizationKind kind, string countryCode, string billingEmail, DateTimeOffset createdAt)
     {
         Id = id;
@@ -66,6 +69,8 @@ public sealed class Organization
             ?? throw new DomainException($"'{countryCode}' is not a country we know. Choose a country from the list.");
         if (string.IsNullOrWhiteSpace(billingEmail))
             throw new DomainException("An organization needs a billing email address.");
+        if (billingEmail.Trim().Length > EmailMaxLength)
+            throw new DomainException($"An email address can have at most {EmailMaxLength} characters.");
 
         return (trimmedName, kind, country.Code, billingEmail.Trim());
     }

@@ -11,7 +11,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
         organization.Property(o => o.Name).HasMaxLength(Organization.NameMaxLength);
         organization.Property(o => o.Kind).HasConversion<string>().HasMaxLength(20);
         organization.Property(o => o.CountryCode).HasMaxLength(2).IsFixedLength();
-        organization.Property(o => o.BillingEmail).HasMaxLength(256);
+        organization.Property(o => o.BillingEmail).HasMaxLength(Organization.EmailMaxLength);
         organization.Property(o => o.StripeCustomerId).HasMaxLength(100);
         organization.HasIndex(o => o.Name);
     }

@@ -1,3 +1,4 @@
+using Portal.Tests.Fakes.Stripe;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
@@ -18,8 +19,8 @@ public sealed class StartTogetherTests
     {
         await using var world = await PortalWorld.CreateAsync();
         var settings = new PortalProcessSettings("Production", world.DataFolder)
-            .With("Stripe:SecretKey", "sk_test_start_together")
-            .With("Stripe:WebhookSecret", "whsec_start_together")
+            .With("Stripe:SecretKey", FakeStripe.SecretKey)
+            .With("Stripe:WebhookSecret", FakeStripe.WebhookSecret)
             .With("Smtp:Host", "127.0.0.1")
             .With("LicenseKeys:SigningKeyPem", TestSigningKeys.Pem)
             .With("LicenseKeys:KeyId", TestSigningKeys.KeyId)

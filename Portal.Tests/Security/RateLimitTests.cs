@@ -1,3 +1,4 @@
+using Portal.Tests.Fakes.Stripe;
 using System.Net;
 using Portal.Endpoints;
 using Portal.Payments;
@@ -24,7 +25,7 @@ public sealed class RateLimitTests
         await using var app = new PortalAppFactory()
             .With(RateLimits.AccountPostsSetting, "3")
             .With(RateLimits.WebhookPostsSetting, "5")
-            .With("Stripe:WebhookSecret", "whsec_rate_limit_test");
+            .With("Stripe:WebhookSecret", FakeStripe.WebhookSecret);
         using var client = app.CreateClient();
 
         for (var attempt = 1; attempt <= 3; attempt++)
@@ -49,7 +50,7 @@ public sealed class RateLimitTests
         await using var app = new PortalAppFactory()
             .With(RateLimits.AccountPostsSetting, "3")
             .With(RateLimits.WebhookPostsSetting, "5")
-            .With("Stripe:WebhookSecret", "whsec_rate_limit_test");
+            .With("Stripe:WebhookSecret", FakeStripe.WebhookSecret);
         using var client = app.CreateClient();
 
         for (var delivery = 1; delivery <= 5; delivery++)

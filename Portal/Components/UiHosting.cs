@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using Portal.Security;
 
 namespace Portal.Components;
 
@@ -6,8 +7,10 @@ public static class UiHosting
 {
     public static WebApplicationBuilder AddPortalUi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Circuit exceptions are sent to the browser in Development only, whatever the DetailedErrors setting says.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = builder.Environment.IsDevelopment());
         builder.Services.AddMudServices();
+        builder.AddPortalWebSecurity();
         return builder;
     }
 
@@ -20,6 +23,11 @@ public static class UiHosting
             app.UseHttpsRedirection();
         }
 
+        app.UsePortalWebSecurity();
+        // Explicitly here, not where WebApplication would add them (before everything above): a sign-in redirect and an
+        // access-denied answer get the security headers too, and an error in them gets the error page.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
@@ -29,7 +37,8 @@ public static class UiHosting
     public static WebApplication MapPortalUi(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor sends its own frame-ancestors policy with interactive pages: the same as the portal's (WebSecurity).
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
         app.MapAdditionalIdentityEndpoints();
         return app;
     }

@@ -6,13 +6,15 @@ using Portal.Components.Staff;
 using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.History;
+using Portal.Security;
 
 namespace Portal.Endpoints;
 
 /// <summary>
 /// The evidence a customer attached to a discount application, for sales staff only. It is always downloaded, never
-/// shown inline: served as a generic binary with Content-Disposition: attachment, no sniffing and a sandboxing CSP, so a
-/// crafted file cannot run in the portal's origin. Each download is recorded in the staff audit log.
+/// shown inline: served as a generic binary with Content-Disposition: attachment, no sniffing and a sandboxing CSP
+/// (<see cref="WebSecurity.SandboxedDownloadPolicy"/>), so a crafted file cannot run in the portal's origin. Each download
+/// is recorded in the staff audit log.
 /// </summary>
 public static class StaffDownloads
 {
@@ -22,6 +24,7 @@ public static class StaffDownloads
     {
         app.MapGet(StaffPaths.Discounts + "/{applicationId:guid}/attachments/{attachmentId:guid}", DownloadAttachmentAsync)
             .RequireAuthorization(Policies.Sales)
+            .WithSecurityHeadersPolicy(WebSecurity.SandboxedDownloadPolicy)
             .WithName("DownloadDiscountAttachment");
         return app;
     }
@@ -41,7 +44,6 @@ public static class StaffDownloads
             $"Evidence \"{attachment.FileName}\" downloaded by {actor.Name}.", visibleToCustomer: false);
         await db.SaveChangesAsync(cancellationToken);
 
-        context.Response.Headers.ContentSecurityPolicy = "sandbox; default-src 'none'";
         return Downloads.Attachment(context, attachment.Content, "application/octet-stream", attachment.FileName);
     }
 }

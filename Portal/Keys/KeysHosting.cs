@@ -27,7 +27,8 @@ public static class KeysHosting
         builder.Services.AddSingleton(provider => CreateStore(provider, builder.Environment));
         builder.Services.AddSingleton<ILicenseKeySigner, LicenseKeySigner>();
         builder.Services.AddSingleton<LicenseKeyJwks>();
-        // Resolving the store at start reads and checks the configured key, or refuses to start without one.
+        // Resolving the store at start reads and checks the configured key, or refuses to start without one; outside
+        // Development the check also refuses a key that Development created in the database.
         builder.Services.AddHostedService<SigningKeyCheck>();
         builder.Services.AddHostedService<SigningKeyRefresh>();
         return builder;
@@ -65,15 +66,31 @@ public static class KeysHosting
             configured);
     }
 
-    private sealed class SigningKeyCheck(SigningKeyStore keys, ILogger<SigningKeyCheck> logger) : IHostedService
+    /// <summary>Why Portal refuses to start outside Development with a key that Development created.</summary>
+    public static string DevelopmentKeyMessage(string configuredKeyId, string databaseKeyId) =>
+        $"The configured license signing key ({LicenseKeyOptions.SectionName}:{nameof(LicenseKeyOptions.KeyId)} '{configuredKeyId}') is the key " +
+        $"'{databaseKeyId}' that Portal created in Development and keeps in the database, where the Data Protection keys that decrypt " +
+        "it are kept too: anyone with a copy of the database can sign license keys with it. Outside Development Portal does not " +
+        "sign with it. Create a new key (see README, License keys), configure it with a new key id, and never let its private key into a database.";
+
+    private sealed class SigningKeyCheck(
+        SigningKeyStore keys, IDbContextFactory<PortalDbContext> databases, IHostEnvironment environment, ILogger<SigningKeyCheck> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
             if (keys.KeysInDatabase)
+            {
                 logger.LogWarning("No license signing key is configured: Development signs with a key kept in the database");
-            else
-                logger.LogInformation("License keys are signed with the configured key {KeyId}", keys.Current.KeyId);
-            return Task.CompletedTask;
+                return;
+            }
+            if (!environment.IsDevelopment())
+            {
+                // Runs after the migrations (hosted services start after PreparePortalDatabaseAsync).
+                await using var db = await databases.CreateDbContextAsync(cancellationToken);
+                if (await SigningKeyStore.DatabaseKeyIdOfAsync(db, keys.Current, cancellationToken) is { } developmentKey)
+                    throw new InvalidOperationException(DevelopmentKeyMessage(keys.Current.KeyId, developmentKey));
+            }
+            logger.LogInformation("License keys are signed with the configured key {KeyId}", keys.Current.KeyId);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -29,5 +29,15 @@ public sealed class StripeSettings
 
     public bool HasSecretKey() => !string.IsNullOrWhiteSpace(SecretKey);
 
+    /// <summary>Where Stripe's hosted checkout pages are served from.</summary>
+    public const string HostedCheckoutOrigin = "https://checkout.stripe.com";
+
+    /// <summary>
+    /// The origin that starting a checkout redirects the browser to (the Content-Security-Policy's form-action allows it):
+    /// Stripe's hosted checkout, or the origin of <see cref="ApiBase"/>, where the tests' fake Stripe serves its hosted page.
+    /// </summary>
+    public string CheckoutOrigin() =>
+        string.IsNullOrWhiteSpace(ApiBase) ? HostedCheckoutOrigin : new Uri(ApiBase).GetLeftPart(UriPartial.Authority);
+
     public bool HasWebhookSecret() => !string.IsNullOrWhiteSpace(WebhookSecret);
 }
