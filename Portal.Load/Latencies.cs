@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Portal.Load;
+
+/// <summary>Request latencies recorded by many workers at once, read as percentiles afterwards.</summary>
+public sealed class Latencies
+{
+    private readonly ConcurrentBag<double> _milliseconds = [];
+
+    public int Count => _milliseconds.Count;
+
+    public void Add(long startTimestamp) => _milliseconds.Add(Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds);
+
+    /// <summary>Nearest-rank percentile, in milliseconds.</summary>
+    public double Percentile(double percent)
+    {
+        var sorted = _milliseconds.Order().ToArray();
+        if (sorted.Length == 0)
+            return double.NaN;
+        var rank = (int)Math.Ceiling(percent / 100 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+}
+
+/// <summary>
+/// CPU time this process (the app and the harness's client) used over a stretch: on a shared, overloaded machine the
+/// wall-clock figures measure the neighbours as much as Portal, CPU time per request much less so.
+/// </summary>
+public sealed class CpuMeter
+{
+    private readonly TimeSpan _start = Used();
+
+    public TimeSpan Elapsed => Used() - _start;
+
+    private static TimeSpan Used()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+
+// Usage: dotnet run -c Release --project Portal.Load -- webhooks|pages|circuits|all [options]   (docs/performance.md, "Load harness")
+namespace Portal.Load;
+
+/// <summary>The entry point. Not top-level statements: Portal's own top-level <c>Program</c> is referenced here.</summary>
+public static class LoadHarness
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is [CircuitClient.Command, var baseAddress, var circuitCount])
+            return await CircuitClient.RunBrowserAsync(new Uri(baseAddress), int.Parse(circuitCount, CultureInfo.InvariantCulture));
+
+        var scenarios = new[] { "webhooks", "pages", "circuits" };
+        if (args is not [var chosen, ..] || (chosen != "all" && !scenarios.Contains(chosen)))
+        {
+            Console.Error.WriteLine("""
+                Usage: dotnet run -c Release --project Portal.Load -- webhooks|pages|circuits|all [options]
+                  --events 2000 --orders 1800 --senders 16 --organizations 50      webhooks
+                  --licenses 10000 --connections 32 --seconds 20 --warmup 5        pages (licenses: also for circuits)
+                  --circuits 20                                                    circuits
+                  --markdown PATH      where the results table goes (default LoadResults/load-<UTC time>.md)
+                """);
+            return 2;
+        }
+        var options = Options(args[1..]);
+        int Option(string name, int fallback) =>
+            options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+        var run = chosen == "all" ? scenarios : [chosen];
+
+        var results = new Results();
+        results.Note($"Command: Portal.Load {string.Join(' ', args)}");
+        Console.WriteLine($"Machine: {Results.Machine()}");
+        await using (var app = LoadApp.Start())
+        {
+            Console.WriteLine($"Portal listening on {app.BaseAddress} (data folder {app.DataFolder})");
+            if (run.Contains("pages") || run.Contains("circuits"))
+            {
+                var licenses = Option("licenses", 10_000);
+                var seeding = Stopwatch.StartNew();
+                await LargeOrganization.GrowAsync(app.Services, licenses);
+                Console.WriteLine($"{LargeOrganization.Email}'s organization has at least {licenses:N0} licenses ({seeding.Elapsed.TotalSeconds:0.0} s to issue the missing ones)");
+                results.Note($"Data set for pages and circuits: the demo customer's organization with {licenses:N0} licenses and their history events.");
+            }
+            foreach (var scenario in run)
+            {
+                Console.WriteLine($"Running {scenario}...");
+                var task = scenario switch
+                {
+                    "webhooks" => new WebhookScenario(app, new WebhookOptions(
+                        Option("events", 2000), Option("orders", 1800), Option("senders", 16), Option("organizations", 50))).RunAsync(results),
+                    "pages" => new PagesScenario(app, new PagesOptions(Option("connections", 32), Option("seconds", 20), Option("warmup", 5))).RunAsync(results),
+                    _ => new CircuitsScenario(app, new CircuitsOptions(Option("circuits", 20))).RunAsync(results),
+                };
+                await task;
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(results.ToText());
+        var markdown = options.GetValueOrDefault("markdown")
+            ?? Path.Combine("LoadResults", $"load-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(markdown))!);
+        await File.WriteAllTextAsync(markdown, results.ToMarkdown());
+        Console.WriteLine($"Results written to {markdown}");
+        return results.Failed ? 1 : 0;
+    }
+
+    private static Dictionary<string, string> Options(string[] arguments)
+    {
+        var options = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < arguments.Length; i += 2)
+        {
+            if (!arguments[i].StartsWith("--", StringComparison.Ordinal))
+                throw new ArgumentException($"Expected an option such as --events, got '{arguments[i]}'.");
+            options[arguments[i][2..]] = arguments[i + 1];
+        }
+        return options;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain.Accounts;
+using Portal.Domain.Data;
+using Portal.Domain.Ordering;
+using Portal.Domain.Organizations;
+using Portal.Domain.Pricing;
+using Portal.Payments;
+
+namespace Portal.Load;
+
+/// <summary>
+/// Stripe's side of a burst of payments: signed <c>checkout.session.completed</c> events for pending orders, some of
+/// them delivered twice (the same event again, as Stripe's at-least-once delivery does, and a second event for the same
+/// session), from many senders at once. Afterwards every order must be fulfilled exactly once.
+/// </summary>
+public sealed class WebhookScenario(LoadApp app, WebhookOptions options)
+{
+    private sealed record PaidOrder(Guid OrderId, string SessionId, long Total, string Currency, int ExpectedLicenses);
+
+    private sealed record Delivery(PaidOrder Order, string EventJson);
+
+    public async Task RunAsync(Results results)
+    {
+        const string scenario = "webhooks";
+        results.Note($"webhooks: machine before the run: {Results.Machine()}");
+        var stopwatch = Stopwatch.StartNew();
+        var orders = await PlaceOrdersAsync();
+        Console.WriteLine($"webhooks: {orders.Count} pending orders placed through OrderService in {stopwatch.Elapsed.TotalSeconds:0.0} s");
+        var deliveries = Deliveries(orders);
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Senders }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        var latencies = new Latencies();
+        var failed = new System.Collections.Concurrent.ConcurrentBag<Delivery>();
+        var next = -1;
+        var cpu = new CpuMeter();
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, options.Senders).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < deliveries.Count)
+            {
+                var delivery = deliveries[index];
+                var sent = Stopwatch.GetTimestamp();
+                var status = await SendAsync(http, delivery.EventJson);
+                latencies.Add(sent);
+                if ((int)status is < 200 or >= 300)
+                    failed.Add(delivery);
+            }
+        }));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpuUsed = cpu.Elapsed;
+
+        // Stripe delivers a refused event again later; so does the harness, after the measured burst.
+        var redelivered = 0;
+        foreach (var delivery in failed)
+        {
+            if ((int)await SendAsync(http, delivery.EventJson) is >= 200 and < 300)
+                redelivered++;
+        }
+
+        var eventsPerSecond = deliveries.Count / elapsed.TotalSeconds;
+        var fulfilmentsPerSecond = orders.Count / elapsed.TotalSeconds;
+        results.Add(new Figure(scenario, $"{deliveries.Count:N0} events ({deliveries.Count - orders.Count:N0} duplicates) for {orders.Count:N0} orders, {options.Senders} senders",
+            $"{elapsed.TotalSeconds:0.00} s"));
+        results.Add(new Figure(scenario, "events per second", eventsPerSecond.ToString("N0", CultureInfo.InvariantCulture)));
+        results.Add(new Figure(scenario, "fulfilments per second (orders / burst time)", fulfilmentsPerSecond.ToString("N0", CultureInfo.InvariantCulture),
+            "≥ 300 /s", fulfilmentsPerSecond >= 300));
+        results.Add(new Figure(scenario, "latency p50 / p99", $"{latencies.Percentile(50):0.0} / {latencies.Percentile(99):0.0} ms"));
+        results.Add(new Figure(scenario, "CPU time per event (app + sender, all cores) → events/s if 2 cores were Portal's",
+            $"{cpuUsed.TotalMilliseconds / deliveries.Count:0.00} ms → {2 * deliveries.Count / cpuUsed.TotalSeconds:N0} /s"));
+        results.Add(new Figure(scenario, "deliveries not answered 2xx (then delivered again)", $"{failed.Count} ({redelivered} accepted the second time)"));
+        await CheckFulfilledOnceAsync(orders, results);
+    }
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient http, string eventJson)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, CheckoutPaths.Webhook)
+        {
+            Content = new StringContent(eventJson, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeEvents.Sign(eventJson, LoadApp.WebhookSecret));
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>
+    /// Pending orders of one or two OfficeStatus packs for a number of organizations, placed as the buy page places them
+    /// (<see cref="OrderService"/>), each with a checkout session attached as Portal's checkout attaches it.
+    /// </summary>
+    private async Task<IReadOnlyList<PaidOrder>> PlaceOrdersAsync()
+    {
+        var services = app.Services;
+        var orderService = services.GetRequiredService<OrderService>();
+        var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        Guid productId;
+        IReadOnlyList<Guid> packs;
+        var organizationIds = new List<Guid>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            var product = await db.Products.AsNoTracking().Include(p => p.Packs).SingleAsync();
+            productId = product.Id;
+            packs = product.Packs.Where(p => p.Seats <= 10).OrderBy(p => p.Seats).Select(p => p.Id).ToList();
+            for (var i = 0; i < options.Organizations; i++)
+            {
+                var organization = Organization.Register($"Load customer {i}", OrganizationKind.Commercial, "GB",
+                    $"billing-{i}@load.example", DateTimeOffset.UtcNow.AddDays(-30));
+                db.Organizations.Add(organization);
+                organizationIds.Add(organization.Id);
+            }
+            await db.SaveChangesAsync();
+        }
+
+        var placed = new PaidOrder[options.Orders];
+        await Parallel.ForAsync(0, options.Orders, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, cancellationToken) =>
+        {
+            var quantity = 1 + i % 2;
+            var buyer = $"buyer-{i}@load.example";
+            var order = await orderService.PlaceAsync(organizationIds[i % organizationIds.Count], Actor.Person($"load-buyer-{i}", buyer, Roles.Customer), buyer,
+                new Cart(productId, [new CartPack(packs[i % packs.Count], quantity)], []), cancellationToken);
+            var sessionId = $"cs_load_{i:D6}_{order.Id:N}";
+            await orderService.AttachCheckoutSessionAsync(order.Id, sessionId, cancellationToken);
+            placed[i] = new PaidOrder(order.Id, sessionId, order.Total, order.Currency, quantity);
+        });
+        return placed;
+    }
+
+    /// <summary>
+    /// One event per order, then the duplicates: half the same event delivered again, half a second event for the same
+    /// session. Shuffled (fixed seed), so a duplicate may arrive while its twin is being handled.
+    /// </summary>
+    private List<Delivery> Deliveries(IReadOnlyList<PaidOrder> orders)
+    {
+        var deliveries = orders.Select((order, i) => new Delivery(order,
+            StripeEvents.CheckoutCompleted($"evt_load_{i:D6}", order.SessionId, order.OrderId, order.Total, order.Currency))).ToList();
+        var random = new Random(9);
+        var duplicates = options.Events - orders.Count;
+        for (var d = 0; d < duplicates; d++)
+        {
+            var i = random.Next(orders.Count);
+            deliveries.Add(d % 2 == 0
+                ? deliveries[i]
+                : new Delivery(orders[i], StripeEvents.CheckoutCompleted($"evt_load_dup_{d:D6}", orders[i].SessionId, orders[i].OrderId, orders[i].Total, orders[i].Currency)));
+        }
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(deliveries));
+        return deliveries;
+    }
+
+    /// <summary>Per order, from the database: fulfilled, as many licenses as packs bought, one fulfilment record.</summary>
+    private async Task CheckFulfilledOnceAsync(IReadOnlyList<PaidOrder> orders, Results results)
+    {
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var ids = orders.Select(o => o.OrderId).ToHashSet();
+        var statuses = (await db.Orders.AsNoTracking().Select(o => new { o.Id, o.Status }).ToListAsync())
+            .Where(o => ids.Contains(o.Id)).ToDictionary(o => o.Id, o => o.Status);
+        var licenses = (await db.Licenses.AsNoTracking().Where(l => l.OrderId != null).Select(l => l.OrderId!.Value).ToListAsync())
+            .CountBy(id => id).ToDictionary();
+        var fulfilments = (await db.AuditEvents.AsNoTracking().Where(e => e.Action == "order.fulfilled").Select(e => e.EntityId).ToListAsync())
+            .CountBy(id => id).ToDictionary();
+
+        var twice = orders.Count(o => fulfilments.GetValueOrDefault(o.OrderId.ToString()) > 1 || licenses.GetValueOrDefault(o.OrderId) > o.ExpectedLicenses);
+        var never = orders.Count(o => statuses[o.OrderId] != OrderStatus.Fulfilled || fulfilments.GetValueOrDefault(o.OrderId.ToString()) == 0
+            || licenses.GetValueOrDefault(o.OrderId) < o.ExpectedLicenses);
+        results.Add(new Figure("webhooks", "orders fulfilled twice / not at all (from the database)", $"{twice} / {never}", "0 / 0", twice == 0 && never == 0));
+        if (twice > 0 || never > 0)
+            results.Fail($"webhooks: {twice} orders fulfilled more than once and {never} not (exactly once) fulfilled");
+    }
+}
+
+public sealed record WebhookOptions(int Events, int Orders, int Senders, int Organizations);
