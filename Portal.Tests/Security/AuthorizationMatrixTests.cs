@@ -368,8 +368,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
 
     /// <summary>
     /// The customer pages that show an organization's data in the prerendered HTML show B nothing of A's. (The grids of
-    /// /orders, /history and /discounts load over the circuit, not in the HTML; their queries take the organization
-    /// from the signed-in member, which the bUnit page tests cover.)
+    /// /orders, /history and /discounts load over the circuit, not in the HTML, so they are not checked over HTTP.)
     /// </summary>
     [Theory]
     [InlineData("/evaluation", AuthorizationMatrixApp.ExtensionReason)]
