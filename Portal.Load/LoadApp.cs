@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -13,7 +14,8 @@ namespace Portal.Load;
 /// </summary>
 public sealed class LoadApp : WebApplicationFactory<Program>
 {
-    public const string WebhookSecret = "whsec_portal_load_harness_0123456789";
+    /// <summary>Made for each run: the harness signs its own events, so no secret needs to live in the repository.</summary>
+    public static string WebhookSecret { get; } = "whsec_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("portal-load-").FullName;
 
@@ -32,7 +34,7 @@ public sealed class LoadApp : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Portal:DataFolder", DataFolder);
-        builder.UseSetting("Stripe:SecretKey", "sk_test_portal_load_harness");
+        builder.UseSetting("Stripe:SecretKey", "sk_test_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant());
         builder.UseSetting("Stripe:WebhookSecret", WebhookSecret);
         // Nothing the harness drives calls Stripe's API; should anything try, it fails at once instead of reaching Stripe.
         builder.UseSetting("Stripe:ApiBase", "http://127.0.0.1:9");

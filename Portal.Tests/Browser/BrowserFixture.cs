@@ -92,6 +92,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             .With("Outbox:PollInterval", "00:00:00.200")
             .With("Portal:AccountPostsPerMinute", "100000");
 
+        // Lists load once the page is interactive; on a busy 2-core machine that can take longer than Playwright's 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
+
         // Start the app while the browser launches; both take a moment.
         var server = Task.Run(app.StartOnLoopback);
         try
