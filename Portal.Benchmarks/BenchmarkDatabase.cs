@@ -6,9 +6,10 @@ namespace Portal.Benchmarks;
 
 /// <summary>
 /// A real, migrated SQLite database in a temporary file, as Portal uses it (the embedded default provider with the
-/// Identity schema of the app). Deleted by <see cref="Delete"/>, called from each benchmark's GlobalCleanup.
+/// Identity schema of the app). Deleted by <see cref="Delete"/>, called from each benchmark's GlobalCleanup. It is also
+/// the context factory that the services taking one (fulfilment, orders, the outbox) are given.
 /// </summary>
-public sealed class BenchmarkDatabase
+public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("portal-bench-").FullName;
     private readonly DbContextOptions<SqlitePortalDbContext> _options;
@@ -25,13 +26,13 @@ public sealed class BenchmarkDatabase
     public static async Task<BenchmarkDatabase> CreateAsync()
     {
         var database = new BenchmarkDatabase();
-        await using var db = database.CreateContext();
+        await using var db = database.CreateDbContext();
         await db.Database.MigrateAsync();
         return database;
     }
 
     /// <summary>A new context, as the app's context factory makes one per operation.</summary>
-    public PortalDbContext CreateContext() => new SqlitePortalDbContext(_options);
+    public PortalDbContext CreateDbContext() => new SqlitePortalDbContext(_options);
 
     public void Delete()
     {

@@ -16,6 +16,7 @@ namespace Portal.Benchmarks;
 /// licenses and two events per operation, as it would.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 [SimpleJob(warmupCount: 3, iterationCount: 8)]
 [OperationsPerSecond]
 public class FulfilmentBenchmarks
@@ -36,7 +37,7 @@ public class FulfilmentBenchmarks
         var product = CatalogSeed.OfficeStatus();
         var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB",
             "billing@contoso.example", clock.GetUtcNow().AddDays(-30));
-        await using var db = _database.CreateContext();
+        await using var db = _database.CreateDbContext();
         db.AddRange(product, organization);
         await db.SaveChangesAsync();
         (_organizationId, _productId) = (organization.Id, product.Id);
@@ -50,7 +51,7 @@ public class FulfilmentBenchmarks
     [Benchmark(Baseline = true)]
     public async Task<int> IssueTwoLicensesWithLoads()
     {
-        await using var db = _database.CreateContext();
+        await using var db = _database.CreateDbContext();
         var organization = await db.Organizations.SingleAsync(o => o.Id == _organizationId);
         var product = await db.Products.SingleAsync(p => p.Id == _productId);
         var orderId = Guid.CreateVersion7();
@@ -63,7 +64,7 @@ public class FulfilmentBenchmarks
     [Benchmark]
     public async Task<int> IssueTwoLicenses()
     {
-        await using var db = _database.CreateContext();
+        await using var db = _database.CreateDbContext();
         var orderId = Guid.CreateVersion7();
         _licensing.IssuePurchased(db, _organization, _product, 25, orderId, Actor.Stripe);
         _licensing.IssuePurchased(db, _organization, _product, 10, orderId, Actor.Stripe);

@@ -10,10 +10,12 @@ namespace Portal.Benchmarks;
 
 /// <summary>
 /// <see cref="PricingService.QuoteAsync"/> as the cart page and the order call it: a new context per quote over a real,
-/// migrated SQLite file holding OfficeStatus 6.1 and an organization with 6.x purchases and two 5.x licenses; the cart
-/// has three packs and upgrades both 5.x licenses. No discount is approved, so the discount lookup finds none.
+/// migrated SQLite file holding OfficeStatus 6.1 and an organization with 6.x purchases and three 5.x licenses; the cart
+/// has ten lines: one of each of the seven packs and the upgrade of all three 5.x licenses. No discount is approved, so
+/// the discount lookup finds none.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 [SimpleJob(warmupCount: 3, iterationCount: 8)]
 public class PricingBenchmarks
 {
@@ -35,7 +37,7 @@ public class PricingBenchmarks
         var product = CatalogSeed.OfficeStatus();
         var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB",
             "billing@contoso.example", clock.GetUtcNow().AddDays(-800));
-        await using (var db = _database.CreateContext())
+        await using (var db = _database.CreateDbContext())
         {
             db.AddRange(product, organization);
             var order = Guid.NewGuid();
@@ -44,28 +46,22 @@ public class PricingBenchmarks
             await db.SaveChangesAsync();
         }
 
-        // Two 5.x licenses to upgrade (granted as complimentary: 6.1 is the product's current major).
+        // Three 5.x licenses to upgrade (granted as complimentary: 6.1 is the product's current major).
         var upgrades = new List<Guid>();
-        foreach (var seats in new[] { 10, 50 })
+        foreach (var seats in new[] { 10, 25, 50 })
         {
-            await using var db = _database.CreateContext();
+            await using var db = _database.CreateDbContext();
             var license = await licensing.GrantComplimentaryAsync(db, organization.Id, product.Id, major: 5, seats,
                 "Benchmark: a 5.x license to upgrade.", Admin);
             upgrades.Add(license.Id);
         }
 
         _organizationId = organization.Id;
-        _cart = new Cart(product.Id,
-            [
-                new CartPack(product.Packs.Single(p => p.Seats == 5).Id, 1),
-                new CartPack(product.Packs.Single(p => p.Seats == 10).Id, 2),
-                new CartPack(product.Packs.Single(p => p.Seats == 25).Id, 1),
-            ],
-            upgrades);
+        _cart = new Cart(product.Id, product.Packs.Select(p => new CartPack(p.Id, p.Seats <= 10 ? 2 : 1)).ToList(), upgrades);
 
         var quote = await QuoteAsync();
-        if (quote.Lines.Count != 5)
-            throw new InvalidOperationException($"Expected 5 quote lines, got {quote.Lines.Count}.");
+        if (quote.Lines.Count != 10)
+            throw new InvalidOperationException($"Expected 10 quote lines, got {quote.Lines.Count}.");
     }
 
     [GlobalCleanup]
@@ -74,7 +70,7 @@ public class PricingBenchmarks
     [Benchmark]
     public async Task<Quote> QuoteAsync()
     {
-        await using var db = _database.CreateContext();
+        await using var db = _database.CreateDbContext();
         return await _pricing.QuoteAsync(db, _organizationId, _cart);
     }
 }

@@ -13,6 +13,7 @@ namespace Portal.Benchmarks;
 /// (the encoded header and payload of a real key), so the ratio is what the JWT layer adds on top of the curve arithmetic.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 [SimpleJob(warmupCount: 3, iterationCount: 8)]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]

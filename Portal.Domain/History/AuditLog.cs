@@ -12,7 +12,13 @@ public sealed record HistoryEntry(DateTimeOffset OccurredAt, string ActorName, s
 
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Entries, int Page, int PageSize, int TotalCount)
 {
-    public int PageCount => (TotalCount + PageSize - 1) / PageSize;
+    /// <summary>
+    /// False when the history goes on past <see cref="TotalCount"/>: counting stopped a few pages after this one
+    /// (<see cref="AuditLog.LicenseHistoryAsync"/>), and there is at least one more page than <see cref="TotalCount"/> fills.
+    /// </summary>
+    public bool TotalIsExact { get; init; } = true;
+
+    public int PageCount => TotalIsExact ? (TotalCount + PageSize - 1) / PageSize : TotalCount / PageSize + 1;
 }
 
 /// <summary>Writes audit events into the caller's unit of work, so an event commits together with its change.</summary>
@@ -30,7 +36,15 @@ public sealed class AuditLog(TimeProvider clock)
         return audit;
     }
 
-    /// <summary>An organization's license history, newest first, one page at a time (cost O(page)).</summary>
+    /// <summary>How many pages past the one asked for <see cref="LicenseHistoryAsync"/> counts events.</summary>
+    public const int CountedPagesAhead = 10;
+
+    /// <summary>
+    /// An organization's license history, newest first, one page at a time. The cost follows the page, not the length
+    /// of the history: events are counted only up to <see cref="CountedPagesAhead"/> pages past this one (the total is
+    /// then not exact, see <see cref="HistoryPage.TotalIsExact"/>), since counting a long history was what grew
+    /// (docs/performance.md).
+    /// </summary>
     public static async Task<HistoryPage> LicenseHistoryAsync(
         PortalDbContext db, Guid organizationId, int page, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -38,12 +52,15 @@ public sealed class AuditLog(TimeProvider clock)
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         var events = db.AuditEvents.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId && e.VisibleToCustomer);
-        var total = await events.CountAsync(cancellationToken);
+        var countUpTo = (page + CountedPagesAhead) * pageSize;
+        var counted = await events.Take(countUpTo + 1).CountAsync(cancellationToken);
         var entries = await events
             .OrderByDescending(e => e.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(e => new HistoryEntry(e.OccurredAt, e.ActorName, e.Action, e.Summary))
             .ToListAsync(cancellationToken);
-        return new HistoryPage(entries, page, pageSize, total);
+        return counted > countUpTo
+            ? new HistoryPage(entries, page, pageSize, countUpTo) { TotalIsExact = false }
+            : new HistoryPage(entries, page, pageSize, counted);
     }
 }

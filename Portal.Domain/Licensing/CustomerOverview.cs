@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Catalog;
 using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
@@ -14,10 +15,13 @@ public sealed record SeatHolding(string ProductName, int Major, bool IsCurrentMa
 
 public sealed record EvaluationSummary(string ProductName, int Major, DateTimeOffset ExpiresAt, int DaysLeft, bool ExtensionPending);
 
-/// <summary>What a customer sees first: seats per major, upgrades on offer, support, evaluations, open requests and the discount in force.</summary>
+/// <summary>
+/// What a customer sees first: seats per major, how many older licenses can be upgraded, support, evaluations, open
+/// requests and the discount in force.
+/// </summary>
 public sealed record CustomerOverview(
     IReadOnlyList<SeatHolding> Seats,
-    IReadOnlyList<UpgradeOffer> Upgrades,
+    int UpgradableLicenses,
     DateOnly? SupportEndsOn,
     IReadOnlyList<EvaluationSummary> Evaluations,
     int PendingDiscountApplications,
@@ -27,26 +31,24 @@ public sealed record CustomerOverview(
 
     public static async Task<CustomerOverview> LoadAsync(PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var seats = await db.Licenses.AsNoTracking()
+        // Active licenses counted per product, major and size in the database, from the covering license index: the
+        // seats and the upgrade prices follow from these few groups, however many licenses there are (docs/performance.md).
+        var groups = await db.Licenses.AsNoTracking()
             .Where(l => l.OrganizationId == organizationId && l.Status == LicenseStatus.Active)
-            .GroupBy(l => new { l.ProductId, l.Major })
-            .Select(g => new { g.Key.ProductId, g.Key.Major, Seats = g.Sum(l => l.Seats), Licenses = g.Count() })
+            .GroupBy(l => new { l.ProductId, l.Major, l.Seats })
+            .Select(g => new LicenseGroup(g.Key.ProductId, g.Key.Major, g.Key.Seats, g.Count()))
             .ToListAsync(cancellationToken);
-        var products = await db.Products.AsNoTracking()
-            .Select(p => new { p.Id, p.Name, p.CurrentMajor })
-            .ToDictionaryAsync(p => p.Id, cancellationToken);
+        var products = await db.Products.AsNoTracking().Include(p => p.Packs).ToDictionaryAsync(p => p.Id, cancellationToken);
         var evaluations = await db.Evaluations.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId)
             .Select(e => new { e.ProductId, e.Major, e.ExpiresAt, Pending = e.Requests.Any(r => r.Status == ExtensionStatus.Pending) })
             .ToListAsync(cancellationToken);
 
-        var upgrades = await UpgradeOffers.ForOrganizationAsync(db, organizationId, cancellationToken);
-
         return new CustomerOverview(
-            seats.Select(s => new SeatHolding(products[s.ProductId].Name, s.Major, s.Major == products[s.ProductId].CurrentMajor, s.Seats, s.Licenses,
-                    UpgradeCost(upgrades.Where(u => u.ProductId == s.ProductId && u.FromMajor == s.Major).ToList())))
+            groups.GroupBy(g => (g.ProductId, g.Major))
+                .Select(major => Holding(products[major.Key.ProductId], major.Key.Major, major.ToList()))
                 .OrderBy(s => s.ProductName).ThenByDescending(s => s.Major).ToList(),
-            upgrades,
+            groups.Where(g => g.Major < products[g.ProductId].CurrentMajor).Sum(g => g.Licenses),
             await LicensingService.SupportEndsOnAsync(db, organizationId, cancellationToken),
             evaluations.Select(e => new EvaluationSummary(products[e.ProductId].Name, e.Major, e.ExpiresAt,
                     Evaluation.DaysLeft(e.ExpiresAt, now), e.Pending))
@@ -55,8 +57,15 @@ public sealed record CustomerOverview(
             await DiscountService.BestUsableAsync(db, organizationId, now, cancellationToken) is { } discount ? DiscountService.Explain(discount) : null);
     }
 
-    private static Money? UpgradeCost(IReadOnlyList<UpgradeOffer> offers) =>
-        offers.Count == 0 || offers.Any(o => o.UpgradeListPrice is null)
-            ? null
-            : new Money(offers.Sum(o => o.UpgradeListPrice!.Value.Minor), offers[0].UpgradeListPrice!.Value.Currency);
+    private sealed record LicenseGroup(Guid ProductId, int Major, int Seats, int Licenses);
+
+    /// <summary>R2: the seats of one major add up. R6: an older major lists what upgrading all of it costs (null when a size has no price).</summary>
+    private static SeatHolding Holding(Product product, int major, IReadOnlyList<LicenseGroup> sizes)
+    {
+        var holding = new SeatHolding(product.Name, major, major == product.CurrentMajor, sizes.Sum(s => s.Seats * s.Licenses), sizes.Sum(s => s.Licenses));
+        if (holding.IsCurrentMajor)
+            return holding;
+        var prices = sizes.Select(s => PricingService.FindUpgradeListPrice(product, s.Seats) * s.Licenses).ToList();
+        return prices.Any(p => p is null) ? holding : holding with { UpgradeListPrice = new Money(prices.Sum(p => p!.Value), product.Currency) };
+    }
 }

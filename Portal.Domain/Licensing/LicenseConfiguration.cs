@@ -16,7 +16,11 @@ internal sealed class LicenseConfiguration : IEntityTypeConfiguration<License>
         license.Property(l => l.Status).HasConversion<string>().HasMaxLength(20);
         license.Property(l => l.RevocationReason).HasMaxLength(500);
         license.Property(l => l.Key).HasMaxLength(4000);
-        license.HasIndex(l => new { l.OrganizationId, l.ProductId, l.Major, l.Status });
+        // Seat capacity (R2) and the dashboard's licenses per product, major and size read only this index, in its order
+        // (the active ones of an organization are one range of it; Seats is included): no table lookups, no sorting.
+        license.HasIndex(l => new { l.OrganizationId, l.Status, l.ProductId, l.Major, l.Seats });
+        // The license grid's default order (newest first) and the latest purchase for support (R8) stop after a few rows.
+        license.HasIndex(l => new { l.OrganizationId, l.IssuedAt });
         license.HasIndex(l => l.OrderId);
     }
 }

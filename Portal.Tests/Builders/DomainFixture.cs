@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Domain.Accounts;
@@ -87,6 +88,9 @@ public sealed class DomainFixture : IAsyncDisposable
     public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public PortalDbContext Db() => _database.CreateContext();
+
+    /// <summary>A context on the same database with EF interceptors of its own (see Performance/QueryCountTests).</summary>
+    public PortalDbContext Db(params IInterceptor[] interceptors) => _database.CreateContext(interceptors);
 
     public SeatPack Pack(int seats) => OfficeStatus.Packs.Single(p => p.Seats == seats);
 

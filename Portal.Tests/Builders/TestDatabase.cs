@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
@@ -26,10 +27,12 @@ public sealed class TestDatabase : IAsyncDisposable
         return database;
     }
 
-    public PortalDbContext CreateContext() =>
+    /// <param name="interceptors">EF interceptors for this context only, e.g. one that counts the SQL commands.</param>
+    public PortalDbContext CreateContext(params IInterceptor[] interceptors) =>
         new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>()
             .UseSqlite(ConnectionString)
             .UseIdentitySchema()
+            .AddInterceptors(interceptors)
             .Options);
 
     /// <summary>Identity's services over this database, the way the app registers them, for service tests.</summary>

@@ -3,7 +3,6 @@ using MudBlazor.Services;
 using Portal.Components.Dashboard;
 using Portal.Domain;
 using Portal.Domain.Licensing;
-using Portal.Domain.Pricing;
 using Portal.Endpoints;
 
 namespace Portal.Tests.Components;
@@ -73,9 +72,9 @@ public sealed class DashboardTests
     }
 
     private static CustomerOverview Overview(
-        IReadOnlyList<SeatHolding>? seats = null, IReadOnlyList<UpgradeOffer>? upgrades = null, DateOnly? supportEndsOn = null,
+        IReadOnlyList<SeatHolding>? seats = null, int upgradable = 0, DateOnly? supportEndsOn = null,
         IReadOnlyList<EvaluationSummary>? evaluations = null, int pendingDiscounts = 0, string? usableDiscount = null) =>
-        new(seats ?? [], upgrades ?? [], supportEndsOn, evaluations ?? [], pendingDiscounts, usableDiscount);
+        new(seats ?? [], upgradable, supportEndsOn, evaluations ?? [], pendingDiscounts, usableDiscount);
 
     private static readonly DateOnly Today = new(2026, 11, 29);
 
@@ -97,10 +96,8 @@ public sealed class DashboardTests
     public async Task Older_licenses_put_the_upgrade_first_and_keys_can_be_downloaded()
     {
         await using var ctx = Context();
-        var offer = new UpgradeOffer(Guid.NewGuid(), Guid.NewGuid(), "OfficeStatus", 5, 6, 10, DateTimeOffset.UnixEpoch, new Money(21_000, "USD"));
-
         var cut = ctx.Render<NextActions>(p => p
-            .Add(c => c.Overview, Overview(seats: [new SeatHolding("OfficeStatus", 5, false, 10, 1)], upgrades: [offer], usableDiscount: "Nonprofit discount of 40 %"))
+            .Add(c => c.Overview, Overview(seats: [new SeatHolding("OfficeStatus", 5, false, 10, 1)], upgradable: 1, usableDiscount: "Nonprofit discount of 40 %"))
             .Add(c => c.Today, Today));
 
         Assert.Equal(["upgrade", "buy", "evaluate", "keys"], ActionKeys(cut));

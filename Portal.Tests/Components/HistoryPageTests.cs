@@ -82,6 +82,29 @@ public sealed class HistoryPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_history_says_more_than_it_counted_and_the_pager_grows_as_it_is_followed()
+    {
+        await using (var db = _fx.Db())
+        {
+            var audit = _fx.Get<AuditLog>();
+            for (var i = 1; i <= 300; i++)
+                audit.Record(db, DomainFixture.Customer, "test.event", "Test", i, _fx.Contoso.Id, $"Contoso event {i}");
+            await db.SaveChangesAsync();
+        }
+        await using var ctx = Context(_fx.Contoso.Id);
+
+        var cut = ctx.Render<LicenseHistory>();
+
+        cut.WaitForAssertion(() => Assert.Equal("Contoso event 300", Entries(cut)[0]));
+        Assert.Contains("More than 220 events · page 1 of 12 or more", cut.Find("[data-testid=history-position]").TextContent);
+
+        cut.Find("button[aria-label='Last page']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("Contoso event 80", Entries(cut)[0]));
+        Assert.Contains("300 events · page 12 of 15", cut.Find("[data-testid=history-position]").TextContent);
+    }
+
+    [Fact]
     public async Task No_history_says_what_to_do_and_offers_no_export()
     {
         await using var ctx = Context(_fx.Contoso.Id);

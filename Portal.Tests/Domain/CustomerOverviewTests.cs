@@ -32,8 +32,7 @@ public sealed class CustomerOverviewTests : IAsyncLifetime
         Assert.Equal(
             [new SeatHolding("OfficeStatus", 7, true, 30, 2), new SeatHolding("OfficeStatus", 6, false, 10, 1, new Money(21_000, "USD"))],
             overview.Seats);
-        var upgrade = Assert.Single(overview.Upgrades);
-        Assert.Equal((6, 7, 10), (upgrade.FromMajor, upgrade.ToMajor, upgrade.Seats));
+        Assert.Equal(1, overview.UpgradableLicenses);
         Assert.Equal(DateOnly.FromDateTime(DomainFixture.Start.AddDays(365).UtcDateTime), overview.SupportEndsOn);
         var summary = Assert.Single(overview.Evaluations);
         Assert.Equal((7, 20, true), (summary.Major, summary.DaysLeft, summary.ExtensionPending));

@@ -37,6 +37,29 @@ public sealed class LicenseHistoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_history_is_counted_only_a_few_pages_ahead_of_the_page_shown()
+    {
+        await using (var db = _fx.Db())
+        {
+            var audit = _fx.Get<AuditLog>();
+            for (var i = 1; i <= 30; i++)
+                audit.Record(db, Actor.System, "test.event", "Test", i, _fx.Contoso.Id, $"Contoso event {i}");
+            await db.SaveChangesAsync();
+        }
+        await using var read = _fx.Db();
+
+        var first = await AuditLog.LicenseHistoryAsync(read, _fx.Contoso.Id, page: 1, pageSize: 2);
+        var eleventh = await AuditLog.LicenseHistoryAsync(read, _fx.Contoso.Id, page: 11, pageSize: 2);
+
+        // Page 1 counts up to 11 pages of 2: more than 22 events, so at least 12 pages.
+        Assert.Equal((22, false, 12), (first.TotalCount, first.TotalIsExact, first.PageCount));
+        Assert.Equal(["Contoso event 30", "Contoso event 29"], first.Entries.Select(e => e.Summary));
+        // Page 11 counts up to 21 pages: all 30 events, exactly.
+        Assert.Equal((30, true, 15), (eleventh.TotalCount, eleventh.TotalIsExact, eleventh.PageCount));
+        Assert.Equal(["Contoso event 10", "Contoso event 9"], eleventh.Entries.Select(e => e.Summary));
+    }
+
+    [Fact]
     public async Task Audit_events_cannot_be_changed_or_deleted()
     {
         await using var db = _fx.Db();

@@ -769,7 +769,9 @@ namespace Portal.Domain.Data.Migrations.SqlServer
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("OrganizationId", "ProductId", "Major", "Status");
+                    b.HasIndex("OrganizationId", "IssuedAt");
+
+                    b.HasIndex("OrganizationId", "Status", "ProductId", "Major", "Seats");
 
                     b.ToTable("Licenses");
                 });

@@ -754,7 +754,9 @@ namespace Portal.Domain.Data.Migrations.Sqlite
 
                     b.HasIndex("ProductId");
 
-                    b.HasIndex("OrganizationId", "ProductId", "Major", "Status");
+                    b.HasIndex("OrganizationId", "IssuedAt");
+
+                    b.HasIndex("OrganizationId", "Status", "ProductId", "Major", "Seats");
 
                     b.ToTable("Licenses");
                 });

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Data;
+using Portal.Domain.History;
+using Portal.Domain.Organizations;
+
+namespace Portal.Domain.Licensing;
+
+/// <summary>
+/// Everything the customer's dashboard shows, read in one go: the organization, its <see cref="CustomerOverview"/>, its
+/// members and its latest history. A fixed number of queries whatever the organization holds (docs/performance.md).
+/// </summary>
+public sealed record CustomerDashboard(
+    Organization Organization,
+    CustomerOverview Overview,
+    IReadOnlyList<string> Members,
+    IReadOnlyList<HistoryEntry> RecentHistory)
+{
+    /// <summary>How many of the latest events the dashboard lists (the history page has them all).</summary>
+    public const int RecentEvents = 5;
+
+    /// <summary>The dashboard of one organization, or null when it does not exist.</summary>
+    public static async Task<CustomerDashboard?> LoadAsync(
+        PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
+        if (organization is null)
+            return null;
+        var overview = await CustomerOverview.LoadAsync(db, organizationId, now, cancellationToken);
+        var members = await db.Users.AsNoTracking()
+            .Where(u => u.OrganizationId == organizationId)
+            .OrderBy(u => u.Email)
+            .Select(u => u.Email ?? u.UserName ?? "")
+            .ToListAsync(cancellationToken);
+        var recent = await HistoryQueries.RecentAsync(db, organizationId, RecentEvents, cancellationToken);
+        return new CustomerDashboard(organization, overview, members, recent);
+    }
+}
