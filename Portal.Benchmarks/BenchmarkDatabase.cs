@@ -20,6 +20,7 @@ public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
         _options = new DbContextOptionsBuilder<SqlitePortalDbContext>()
             .UseSqlite(connectionString)
             .UseIdentitySchema()
+            .AddInterceptors(SqliteWriteGate.For(connectionString))
             .Options;
     }
 
@@ -27,7 +28,7 @@ public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
     {
         var database = new BenchmarkDatabase();
         await using var db = database.CreateDbContext();
-        await db.Database.MigrateAsync();
+        await db.Database.UpgradeAsync();
         return database;
     }
 

@@ -18,6 +18,7 @@ public static class LoadHarness
             Console.Error.WriteLine("""
                 Usage: dotnet run -c Release --project Portal.Load -- webhooks|pages|circuits|all [options]
                   --events 2000 --orders 1800 --senders 16 --organizations 50      webhooks
+                  --warmup-orders 300                                              webhooks: paid first, not measured
                   --licenses 10000 --connections 32 --seconds 20 --warmup 5        pages (licenses: also for circuits)
                   --circuits 20                                                    circuits
                   --markdown PATH      where the results table goes (default LoadResults/load-<UTC time>.md)
@@ -49,7 +50,7 @@ public static class LoadHarness
                 var task = scenario switch
                 {
                     "webhooks" => new WebhookScenario(app, new WebhookOptions(
-                        Option("events", 2000), Option("orders", 1800), Option("senders", 16), Option("organizations", 50))).RunAsync(results),
+                        Option("events", 2000), Option("orders", 1800), Option("senders", 16), Option("organizations", 50), Option("warmup-orders", 300))).RunAsync(results),
                     "pages" => new PagesScenario(app, new PagesOptions(Option("connections", 32), Option("seconds", 20), Option("warmup", 5))).RunAsync(results),
                     _ => new CircuitsScenario(app, new CircuitsOptions(Option("circuits", 20))).RunAsync(results),
                 };

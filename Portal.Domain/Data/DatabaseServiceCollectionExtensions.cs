@@ -17,7 +17,7 @@ public static class DatabaseServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(settings, dataFolder);
-                services.AddDbContextFactory<SqlitePortalDbContext>(options => options.UseSqlite(sqlite));
+                services.AddDbContextFactory<SqlitePortalDbContext>(options => options.UseSqlite(sqlite).AddInterceptors(SqliteWriteGate.For(sqlite)));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:

@@ -36,9 +36,8 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
     /// </summary>
     public async Task<bool> TryRecordEventAsync(string eventId, string type, CancellationToken cancellationToken = default)
     {
-        // The common duplicate is answered without provoking a key violation; the unique key still decides a race.
-        if (await IsRecordedAsync(eventId, cancellationToken))
-            return false;
+        // No look first: the webhook asked IsEventHandledAsync just before handling, so only two deliveries handled at
+        // once get here for one id, and the unique key decides between them.
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.ProcessedPaymentEvents.Add(new ProcessedPaymentEvent(eventId, type, clock.GetUtcNow()));
         try

@@ -23,7 +23,7 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         var database = new TestDatabase();
         await using var db = database.CreateContext();
-        await db.Database.MigrateAsync();
+        await db.Database.UpgradeAsync();
         return database;
     }
 
@@ -32,7 +32,7 @@ public sealed class TestDatabase : IAsyncDisposable
         new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>()
             .UseSqlite(ConnectionString)
             .UseIdentitySchema()
-            .AddInterceptors(interceptors)
+            .AddInterceptors([SqliteWriteGate.For(ConnectionString), .. interceptors])
             .Options);
 
     /// <summary>Identity's services over this database, the way the app registers them, for service tests.</summary>

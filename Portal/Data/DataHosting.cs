@@ -36,7 +36,7 @@ public static class DataHosting
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<PortalDbContext>();
-        await db.Database.MigrateAsync();
+        await db.Database.UpgradeAsync();
 
         if (app.Environment.IsDevelopment())
         {

@@ -43,6 +43,7 @@ public sealed partial class BuyingJourneyTests(BrowserFixture browser)
         Assert.Equal(139_500, stripeSession.AmountTotal);
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
         await Expect(session.Heading("Payment received — your licenses are ready")).ToBeVisibleAsync();
+        await session.WaitForInteractivityAsync();
         await Expect(page.Locator("tr[data-license-id]")).ToHaveCountAsync(2);
         await session.CheckPageAsync("2-payment-received");
 

@@ -42,6 +42,7 @@ public sealed class UpgradeJourneyTests(BrowserFixture browser)
         Assert.Equal(21_000, browser.Stripe.Session(new Uri(page.Url).Segments.Last()).AmountTotal);
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay" }).ClickAsync();
         await Expect(session.Heading("Payment received — your licenses are ready")).ToBeVisibleAsync();
+        await session.WaitForInteractivityAsync();
         var newLicense = page.Locator("tr[data-license-id]");
         await Expect(newLicense).ToHaveCountAsync(1);
         await Expect(newLicense).ToContainTextAsync("OfficeStatus 6.x");
