@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Interfaces;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
@@ -142,6 +143,53 @@ public sealed class NavigationTests
         Assert.Single(layout.FindAll("nav[aria-label='Main navigation']"));
         Assert.Equal("Account/Logout", layout.Find("form[action='Account/Logout']").GetAttribute("action"));
         Assert.Contains("customer@example.test", layout.Markup);
+    }
+
+    [Fact]
+    public async Task The_current_page_is_marked_in_the_menu_and_the_mark_follows_navigation()
+    {
+        await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
+        var navigation = ctx.Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/licenses/0197a2b0-1111-7000-8000-000000000001");
+
+        var nav = RenderNav(ctx);
+
+        Assert.Equal(["/licenses"], CurrentLinks(nav));
+        Assert.Contains("active", nav.Find("a[href='/licenses']").ClassList);
+
+        navigation.NavigateTo("/dashboard?welcome=1");
+
+        nav.WaitForAssertion(() => Assert.Equal(["/dashboard"], CurrentLinks(nav)));
+        // "All" links match their page only: /history/anything is not /history.
+        navigation.NavigateTo("/history/export");
+        nav.WaitForAssertion(() => Assert.Empty(CurrentLinks(nav)));
+    }
+
+    [Fact]
+    public async Task Following_a_link_tells_the_drawer_so_it_can_close_on_a_small_screen()
+    {
+        await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
+        var drawer = new RecordingDrawer();
+
+        var nav = ctx.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<CascadingValue<INavigationEventReceiver>>(
+            cascade => cascade.Add(c => c.Value, drawer).AddChildContent<NavMenu>()));
+        nav.Find("a[href='/orders']").Click();
+
+        Assert.Equal(1, drawer.Navigations);
+    }
+
+    private static IReadOnlyList<string> CurrentLinks(IRenderedComponent<CascadingAuthenticationState> nav) =>
+        nav.FindAll("a[aria-current='page']").Select(a => a.GetAttribute("href") ?? "").ToList();
+
+    private sealed class RecordingDrawer : INavigationEventReceiver
+    {
+        public int Navigations { get; private set; }
+
+        public Task OnNavigation()
+        {
+            Navigations++;
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider
