@@ -18,9 +18,8 @@ public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
     {
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "portal.db") }.ToString();
         _options = new DbContextOptionsBuilder<SqlitePortalDbContext>()
-            .UseSqlite(connectionString)
+            .UsePortalSqlite(connectionString)
             .UseIdentitySchema()
-            .AddInterceptors(SqliteWriteGate.For(connectionString))
             .Options;
     }
 

@@ -17,7 +17,7 @@ public static class DatabaseServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(settings, dataFolder);
-                services.AddDbContextFactory<SqlitePortalDbContext>(options => options.UseSqlite(sqlite).AddInterceptors(SqliteWriteGate.For(sqlite)));
+                services.AddDbContextFactory<SqlitePortalDbContext>(options => options.UsePortalSqlite(sqlite));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:
@@ -38,6 +38,15 @@ public static class DatabaseServiceCollectionExtensions
         services.Configure<IdentityOptions>(IdentitySchema.Configure);
         return services;
     }
+
+    /// <summary>SQLite as Portal uses it: the file's writers queue in this process (<see cref="SqliteWriteGate"/>).</summary>
+    public static DbContextOptionsBuilder UsePortalSqlite(this DbContextOptionsBuilder builder, string connectionString) =>
+        builder.UseSqlite(connectionString).AddInterceptors(SqliteWriteGate.For(connectionString));
+
+    /// <inheritdoc cref="UsePortalSqlite(DbContextOptionsBuilder, string)"/>
+    public static DbContextOptionsBuilder<TContext> UsePortalSqlite<TContext>(this DbContextOptionsBuilder<TContext> builder, string connectionString)
+        where TContext : DbContext =>
+        (DbContextOptionsBuilder<TContext>)((DbContextOptionsBuilder)builder).UsePortalSqlite(connectionString);
 
     private static string SqliteConnectionString(DatabaseSettings settings, string dataFolder)
     {

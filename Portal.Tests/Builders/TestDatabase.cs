@@ -30,9 +30,9 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <param name="interceptors">EF interceptors for this context only, e.g. one that counts the SQL commands.</param>
     public PortalDbContext CreateContext(params IInterceptor[] interceptors) =>
         new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>()
-            .UseSqlite(ConnectionString)
+            .UsePortalSqlite(ConnectionString)
             .UseIdentitySchema()
-            .AddInterceptors([SqliteWriteGate.For(ConnectionString), .. interceptors])
+            .AddInterceptors(interceptors)
             .Options);
 
     /// <summary>Identity's services over this database, the way the app registers them, for service tests.</summary>

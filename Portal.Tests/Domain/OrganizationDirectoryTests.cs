@@ -1,12 +1,10 @@
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
 using Portal.Tests.Components;
+using Portal.Tests.Performance;
 
 namespace Portal.Tests.Domain;
 
@@ -133,16 +131,16 @@ public sealed class OrganizationDirectoryTests : IAsyncLifetime
             await _fx.PurchaseAsync(organization, 10);
             await CustomerPageContext.AddMemberAsync(_fx, organization, $"member{i}@customer.example");
         }
-        var small = new CommandCounter();
-        var large = new CommandCounter();
+        var small = new SqlCommandCounter();
+        var large = new SqlCommandCounter();
 
-        await using (var db = CountingDb(small))
+        await using (var db = _fx.Db(small))
             Assert.Equal(2, (await OrganizationDirectory.SearchAsync(db, "customer", 1, 2)).Rows.Count);
-        await using (var db = CountingDb(large))
+        await using (var db = _fx.Db(large))
             Assert.Equal(20, (await OrganizationDirectory.SearchAsync(db, "customer", 1, 20)).Rows.Count);
 
-        Assert.Equal(3, small.Commands);
-        Assert.Equal(small.Commands, large.Commands);
+        Assert.Equal(3, small.Commands.Count);
+        Assert.Equal(small.Commands.Count, large.Commands.Count);
     }
 
     [Fact]
@@ -224,34 +222,5 @@ public sealed class OrganizationDirectoryTests : IAsyncLifetime
         var evaluation = await evaluations.StartAsync(organizationId, _fx.OfficeStatus.Id, DomainFixture.Customer);
         var request = await evaluations.RequestExtensionAsync(organizationId, evaluation.Id, 14, "Pilot group", DomainFixture.Customer);
         return (discount.Id, request.Id);
-    }
-
-    private PortalDbContext CountingDb(CommandCounter counter)
-    {
-        using var plain = _fx.Db();
-        return new SqlitePortalDbContext(new DbContextOptionsBuilder<SqlitePortalDbContext>()
-            .UseSqlite(plain.Database.GetConnectionString())
-            .UseIdentitySchema()
-            .AddInterceptors(counter)
-            .Options);
-    }
-
-    private sealed class CommandCounter : DbCommandInterceptor
-    {
-        public int Commands { get; private set; }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Commands++;
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Commands++;
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
     }
 }
