@@ -61,7 +61,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
         Page.GetByRole(AriaRole.Heading, new() { Name = name, Exact = true, Level = 1 });
 
     /// <summary>
-    /// Waits until the Blazor circuit runs the layout: before that, prerendered buttons ignore clicks. Only for pages
+    /// Waits until the Blazor circuit runs the page: before that, prerendered buttons ignore clicks. Only for pages
     /// with interactive routing; the account pages are static and stay <c>data-interactive="false"</c>.
     /// </summary>
     public Task WaitForInteractivityAsync() =>

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Interfaces;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
@@ -118,79 +117,74 @@ public sealed class NavigationTests
         Assert.Equal("Access denied", routes.Find("h1").TextContent);
     }
 
+    private static IRenderedComponent<CascadingAuthenticationState> RenderShell(BunitContext ctx) =>
+        ctx.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<AppShell>(
+            shell => shell.AddChildContent("page body")));
+
     [Fact]
     public async Task Signed_out_visitor_gets_sign_in_and_register_and_no_drawer()
     {
         await using var ctx = Context(User(role: null));
 
-        var layout = ctx.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<MainLayout>(
-            layout => layout.Add(l => l.Body, (RenderFragment)(builder => builder.AddContent(0, "page body")))));
+        var shell = RenderShell(ctx);
 
-        Assert.Contains("/Account/Login", Links(layout));
-        Assert.Contains("/Account/Register", Links(layout));
-        Assert.Empty(layout.FindAll("nav[aria-label='Main navigation']"));
-        Assert.Contains("page body", layout.Find("main#main-content").TextContent);
+        Assert.Contains("/Account/Login", Links(shell));
+        Assert.Contains("/Account/Register", Links(shell));
+        Assert.Empty(shell.FindAll("nav[aria-label='Main navigation']"));
+        Assert.Empty(shell.FindAll("#portal-drawer-toggle"));
+        Assert.Contains("page body", shell.Find("main#main-content").TextContent);
     }
 
     [Fact]
-    public async Task Signed_in_customer_gets_the_drawer_and_a_sign_out_form_in_the_layout()
+    public async Task Signed_in_customer_gets_the_drawer_its_toggle_and_a_sign_out_form_in_the_shell()
     {
         await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
 
-        var layout = ctx.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<MainLayout>(
-            layout => layout.Add(l => l.Body, (RenderFragment)(builder => builder.AddContent(0, "page body")))));
+        var shell = RenderShell(ctx);
 
-        Assert.Single(layout.FindAll("nav[aria-label='Main navigation']"));
-        Assert.Equal("Account/Logout", layout.Find("form[action='Account/Logout']").GetAttribute("action"));
-        Assert.Contains("customer@example.test", layout.Markup);
+        Assert.Single(shell.FindAll("#portal-drawer nav[aria-label='Main navigation']"));
+        Assert.Equal("portal-drawer", shell.Find("#portal-drawer-toggle").GetAttribute("aria-controls"));
+        Assert.Equal("Account/Logout", shell.Find("form[action='Account/Logout']").GetAttribute("action"));
+        Assert.Contains("customer@example.test", shell.Markup);
+        Assert.Contains("page body", shell.Find("main#main-content").TextContent);
     }
 
     [Fact]
-    public async Task The_current_page_is_marked_in_the_menu_and_the_mark_follows_navigation()
+    public async Task The_page_part_of_the_layout_holds_the_providers_and_marks_whether_it_is_interactive()
     {
         await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
-        var navigation = ctx.Services.GetRequiredService<NavigationManager>();
-        navigation.NavigateTo("/licenses/0197a2b0-1111-7000-8000-000000000001");
+
+        var layout = ctx.Render<MainLayout>(parameters => parameters.Add(l => l.Body, (RenderFragment)(builder => builder.AddContent(0, "page body"))));
+
+        Assert.Equal("true", layout.Find("#portal-root").GetAttribute("data-interactive"));
+        Assert.Contains("page body", layout.Find("#portal-root").TextContent);
+        Assert.Single(layout.FindAll(".mud-popover-provider"));
+        // The app bar and the menu are the static shell's: nothing of them is in the page's circuit.
+        Assert.Empty(layout.FindAll("header, nav"));
+    }
+
+    [Theory]
+    [InlineData("/licenses/0197a2b0-1111-7000-8000-000000000001", "/licenses")]
+    [InlineData("/dashboard?welcome=1", "/dashboard")]
+    [InlineData("/history/export", null)]
+    public async Task The_menu_marks_the_current_page_by_NavLinks_rule(string address, string? marked)
+    {
+        await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
+        ctx.Services.GetRequiredService<NavigationManager>().NavigateTo(address);
 
         var nav = RenderNav(ctx);
 
-        Assert.Equal(["/licenses"], CurrentLinks(nav));
-        Assert.Contains("active", nav.Find("a[href='/licenses']").ClassList);
-
-        navigation.NavigateTo("/dashboard?welcome=1");
-
-        nav.WaitForAssertion(() => Assert.Equal(["/dashboard"], CurrentLinks(nav)));
-        // "All" links match their page only: /history/anything is not /history.
-        navigation.NavigateTo("/history/export");
-        nav.WaitForAssertion(() => Assert.Empty(CurrentLinks(nav)));
-    }
-
-    [Fact]
-    public async Task Following_a_link_tells_the_drawer_so_it_can_close_on_a_small_screen()
-    {
-        await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
-        var drawer = new RecordingDrawer();
-
-        var nav = ctx.Render<CascadingAuthenticationState>(parameters => parameters.AddChildContent<CascadingValue<INavigationEventReceiver>>(
-            cascade => cascade.Add(c => c.Value, drawer).AddChildContent<NavMenu>()));
-        nav.Find("a[href='/orders']").Click();
-
-        Assert.Equal(1, drawer.Navigations);
+        // "All" links match their page only (/history/export is not /history); "prefix" links also what is below them.
+        Assert.Equal(marked is null ? [] : [marked], CurrentLinks(nav));
+        if (marked is not null)
+            Assert.Contains("active", nav.Find($"a[href='{marked}']").ClassList);
+        // The browser script applies the same rule after navigation inside a circuit (brand/js/shell.js).
+        Assert.Equal("prefix", nav.Find("a[href='/licenses']").GetAttribute("data-match"));
+        Assert.Equal("all", nav.Find("a[href='/history']").GetAttribute("data-match"));
     }
 
     private static IReadOnlyList<string> CurrentLinks(IRenderedComponent<CascadingAuthenticationState> nav) =>
         nav.FindAll("a[aria-current='page']").Select(a => a.GetAttribute("href") ?? "").ToList();
-
-    private sealed class RecordingDrawer : INavigationEventReceiver
-    {
-        public int Navigations { get; private set; }
-
-        public Task OnNavigation()
-        {
-            Navigations++;
-            return Task.CompletedTask;
-        }
-    }
 
     private sealed class FixedAuthenticationState(ClaimsPrincipal user) : AuthenticationStateProvider
     {

@@ -54,7 +54,7 @@ public sealed class ContentSecurityPolicyBrowserTests(BrowserFixture browser)
         await session.SignInAsync(DevelopmentData.CustomerEmail, expectedLandingPath: "/dashboard");
         foreach (var link in new[] { "Licenses", "Buy seats", "Orders", "History", "Evaluation", "Discounts", "Organization", "Dashboard" })
             await OpenAsync(session, link);
-        // The theme switch imports brand/js/theme.js through the import map (the page's one inline script, allowed by its nonce).
+        // The theme switch is brand/js/shell.js, a script of the portal's own origin.
         await session.AppBar.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode", Exact = true }).ClickAsync();
         await page.WaitForFunctionAsync("() => document.cookie.includes('portal-theme=dark')");
         await page.ReloadAsync();

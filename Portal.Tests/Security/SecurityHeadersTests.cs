@@ -54,7 +54,7 @@ public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixtur
             data.Add(environment, "GET", "/Account/Register", HttpStatusCode.OK);
             data.Add(environment, "GET", "/no-such-page", HttpStatusCode.NotFound);
             data.Add(environment, "GET", "/brand/css/portal.css", HttpStatusCode.OK);
-            data.Add(environment, "GET", "/brand/js/theme.js", HttpStatusCode.OK);
+            data.Add(environment, "GET", "/brand/js/shell.js", HttpStatusCode.OK);
             data.Add(environment, "GET", "/.well-known/jwks.json", HttpStatusCode.OK);
             data.Add(environment, "GET", "/healthz", HttpStatusCode.OK);
             data.Add(environment, "GET", "/dashboard", HttpStatusCode.Redirect);

@@ -9,7 +9,7 @@ public static class EndpointMapping
     {
         app.MapHealthChecks("/healthz").AllowAnonymous();
 
-        // The theme switch on statically rendered pages (account pages) is a plain form that posts here.
+        // The theme switch in the app bar is a form that posts here when script does not switch the theme in place.
         app.MapPost("/preferences/theme", (HttpContext context, [FromForm] string mode, [FromForm] string? returnUrl) =>
         {
             ThemePreference.Write(context.Response, mode == ThemePreference.Dark);

@@ -39,8 +39,8 @@ public static class WebSecurity
             options.MinimumSameSitePolicy = SameSiteMode.Lax;
             // Development runs on plain http://localhost, where a browser drops Secure cookies set over http.
             options.Secure = development ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-            // The theme cookie is the one cookie that script writes (brand/js/theme.js remembers the dark-mode switch of the
-            // interactive pages); it holds "dark" or "light" and nothing else. Every other cookie is out of script's reach.
+            // The theme cookie is the one cookie that script writes (brand/js/shell.js remembers the dark-mode switch of the
+            // app bar); it holds "dark" or "light" and nothing else. Every other cookie is out of script's reach.
             options.HttpOnly = HttpOnlyPolicy.None;
             options.OnAppendCookie = cookie => cookie.CookieOptions.HttpOnly = cookie.CookieName != ThemePreference.CookieName;
         });
