@@ -9,7 +9,9 @@ public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IDbContextFactory{PortalDbContext}"/> (one context per operation) and a scoped
-    /// <see cref="PortalDbContext"/> for Identity's stores, backed by the configured provider.
+    /// <see cref="PortalDbContext"/> for Identity's stores, backed by the configured provider. The contexts are pooled:
+    /// a Stripe webhook or a page uses several, and a new one builds EF's services and sets again each time
+    /// (docs/performance.md). A context therefore keeps no state of its own beyond what EF resets.
     /// </summary>
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseSettings settings, string dataFolder)
     {
@@ -17,13 +19,13 @@ public static class DatabaseServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(settings, dataFolder);
-                services.AddDbContextFactory<SqlitePortalDbContext>(options => options.UsePortalSqlite(sqlite));
+                services.AddPooledDbContextFactory<SqlitePortalDbContext>(options => options.UsePortalSqlite(sqlite));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(settings.ConnectionString))
                     throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
-                services.AddDbContextFactory<SqlServerPortalDbContext>(options =>
+                services.AddPooledDbContextFactory<SqlServerPortalDbContext>(options =>
                     options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure()));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlServerPortalDbContext>>();
                 break;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Data;
 
@@ -10,9 +9,6 @@ namespace Portal.Domain.Outbox;
 /// </summary>
 public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, OutboxSignal signal)
 {
-    // Contexts already wired to wake the worker after they save.
-    private readonly ConditionalWeakTable<PortalDbContext, object> _wired = new();
-
     /// <summary>
     /// Adds the email to <paramref name="db"/> without saving: it is committed, or rolled back, together with the
     /// caller's business change. A second email with a deduplication key already queued in this context returns the
@@ -72,9 +68,15 @@ public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> contexts, Tim
 
     private void WakeWorkerAfterSaving(PortalDbContext db)
     {
-        // Inside an explicit transaction this fires before the commit; a worker that finds nothing yet gets the email
-        // at its next poll.
-        if (_wired.TryAdd(db, this))
-            db.SavedChanges += (_, _) => signal.Notify();
+        // Once, at the save that writes the email. Inside an explicit transaction this fires before the commit; a worker
+        // that finds nothing yet gets the email at its next poll. Contexts come from a pool (AddPortalDatabase) and EF
+        // clears their events when they go back, so nothing is kept per context here.
+        EventHandler<SavedChangesEventArgs>? wake = null;
+        wake = (_, _) =>
+        {
+            db.SavedChanges -= wake;
+            signal.Notify();
+        };
+        db.SavedChanges += wake;
     }
 }
