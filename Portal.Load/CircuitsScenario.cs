@@ -17,6 +17,7 @@ public sealed class CircuitsScenario(LoadApp app, CircuitsOptions options)
         using var client = CircuitClient.Start(app.BaseAddress, options.Circuits);
         await client.WaitForAsync("warm");
         var before = await MemorySample.TakeAsync();
+        await HoldForSnapshotAsync("1 warm circuit");
         results.Note($"circuits: machine before opening them: {Results.Machine()}");
 
         var opening = Stopwatch.StartNew();
@@ -24,6 +25,7 @@ public sealed class CircuitsScenario(LoadApp app, CircuitsOptions options)
         await client.WaitForAsync("open");
         opening.Stop();
         var open = await MemorySample.TakeAsync();
+        await HoldForSnapshotAsync($"{options.Circuits + 1} circuits");
 
         await client.SendAsync("close");
         await client.WaitForAsync("closed");
@@ -42,10 +44,22 @@ public sealed class CircuitsScenario(LoadApp app, CircuitsOptions options)
             $"{(open.WorkingSetBytes - before.WorkingSetBytes) / (double)options.Circuits / 1024:N0} KB"));
     }
 
+    /// <summary>
+    /// With --hold: time to take a heap snapshot of this process (dotnet-gcdump, docs/performance.md "Profiling") with one
+    /// circuit and again with N + 1; the two compared type by type show what a circuit holds.
+    /// </summary>
+    private async Task HoldForSnapshotAsync(string state)
+    {
+        if (options.Hold <= TimeSpan.Zero)
+            return;
+        Console.WriteLine($"circuits: {state} open; holding {options.Hold.TotalSeconds:0} s for a heap snapshot of process {Environment.ProcessId}");
+        await Task.Delay(options.Hold);
+    }
+
     private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MB");
 }
 
-public sealed record CircuitsOptions(int Circuits);
+public sealed record CircuitsOptions(int Circuits, TimeSpan Hold);
 
 /// <summary>This process's memory after a forced, compacting full collection.</summary>
 public sealed record MemorySample(long ManagedBytes, long HeapSizeBytes, long WorkingSetBytes)

@@ -9,9 +9,12 @@ public static class DatabaseServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IDbContextFactory{PortalDbContext}"/> (one context per operation) and a scoped
-    /// <see cref="PortalDbContext"/> for Identity's stores, backed by the configured provider. The contexts are pooled:
-    /// a Stripe webhook or a page uses several, and a new one builds EF's services and sets again each time
-    /// (docs/performance.md). A context therefore keeps no state of its own beyond what EF resets.
+    /// <see cref="PortalDbContext"/> for Identity's stores, backed by the configured provider. The factory's contexts are
+    /// pooled: a Stripe webhook or a page uses several, and a new one builds EF's services and sets again each time
+    /// (docs/performance.md); a context therefore keeps no state of its own beyond what EF resets. Identity's scoped
+    /// context is not: every signed-in request constructs it (the cookie's security-stamp check builds the user
+    /// manager), mostly without using it, and a Blazor circuit's connection keeps its request's scope, and so a leased
+    /// pooled context, for as long as the page is open; a new context costs nothing until it is used.
     /// </summary>
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseSettings settings, string dataFolder)
     {
@@ -21,6 +24,7 @@ public static class DatabaseServiceCollectionExtensions
                 var sqlite = SqliteConnectionString(settings, dataFolder);
                 services.AddPooledDbContextFactory<SqlitePortalDbContext>(options => options.UsePortalSqlite(sqlite));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
+                services.AddScoped<PortalDbContext>(provider => new SqlitePortalDbContext(provider.GetRequiredService<DbContextOptions<SqlitePortalDbContext>>()));
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(settings.ConnectionString))
@@ -28,12 +32,11 @@ public static class DatabaseServiceCollectionExtensions
                 services.AddPooledDbContextFactory<SqlServerPortalDbContext>(options =>
                     options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure()));
                 services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlServerPortalDbContext>>();
+                services.AddScoped<PortalDbContext>(provider => new SqlServerPortalDbContext(provider.GetRequiredService<DbContextOptions<SqlServerPortalDbContext>>()));
                 break;
             default:
                 throw new InvalidOperationException($"Database:Provider '{settings.Provider}' is not supported; use Sqlite or SqlServer.");
         }
-
-        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
 
         // EF caches one model per context type for the whole process, and Identity builds its part from these options:
         // every service provider with the database must ask for the same schema (see IdentitySchema).

@@ -8,9 +8,10 @@ namespace Portal.Domain.Licensing;
 /// <summary>
 /// Everything the customer's dashboard shows, read in one go: the organization, its <see cref="CustomerOverview"/>, its
 /// members and its latest history. A fixed number of queries whatever the organization holds (docs/performance.md).
+/// Plain data, so that the page can hand what it read while prerendering to its circuit instead of reading it again.
 /// </summary>
 public sealed record CustomerDashboard(
-    Organization Organization,
+    DashboardOrganization Organization,
     CustomerOverview Overview,
     IReadOnlyList<string> Members,
     IReadOnlyList<HistoryEntry> RecentHistory)
@@ -22,7 +23,10 @@ public sealed record CustomerDashboard(
     public static async Task<CustomerDashboard?> LoadAsync(
         PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
+        var organization = await db.Organizations
+            .Where(o => o.Id == organizationId)
+            .Select(o => new DashboardOrganization(o.Name, o.Kind, o.CountryCode, o.BillingEmail))
+            .SingleOrDefaultAsync(cancellationToken);
         if (organization is null)
             return null;
         var overview = await CustomerOverview.LoadAsync(db, organizationId, now, cancellationToken);
@@ -35,3 +39,6 @@ public sealed record CustomerDashboard(
         return new CustomerDashboard(organization, overview, members, recent);
     }
 }
+
+/// <summary>The organization as its dashboard shows it.</summary>
+public sealed record DashboardOrganization(string Name, OrganizationKind Kind, string CountryCode, string BillingEmail);
