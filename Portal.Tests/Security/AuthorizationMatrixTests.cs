@@ -197,6 +197,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/healthz",                                         Get,  "/healthz",                                            Ok,       Ok,       Ok,       Ok,       Ok,       Ok),
         new("/.well-known/jwks.json",                           Get,  "/.well-known/jwks.json",                              Ok,       Ok,       Ok,       Ok,       Ok,       Ok),
         new("/preferences/theme",                               Post, "/preferences/theme",                                  BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
+        new("/theme/{mode}.css",                                Get,  "/theme/dark.css",                                     Ok,       Ok,       Ok,       Ok,       Ok,       Ok),
         // Unsigned: refused before anything is read (the fixture configures a webhook secret).
         new("/stripe/webhook",                                  Post, "/stripe/webhook",                                     BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
 

@@ -10,6 +10,7 @@ public static class UiHosting
         // Circuit exceptions are sent to the browser in Development only, whatever the DetailedErrors setting says.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents(options => options.DetailedErrors = builder.Environment.IsDevelopment());
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<Layout.ThemeStylesheets>();
         builder.AddPortalWebSecurity();
         return builder;
     }

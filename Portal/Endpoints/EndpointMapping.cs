@@ -15,6 +15,16 @@ public static class EndpointMapping
             ThemePreference.Write(context.Response, mode == ThemePreference.Dark);
             return TypedResults.LocalRedirect(LocalOrRoot(returnUrl));
         });
+
+        // MudBlazor's theme for each mode (ThemeStylesheets); the version in the query changes with the theme.
+        app.MapGet("/theme/{mode}.css", async (string mode, HttpContext context, ThemeStylesheets stylesheets) =>
+        {
+            if (mode is not (ThemePreference.Light or ThemePreference.Dark))
+                return Results.NotFound();
+            var sheets = await stylesheets.GetAsync();
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return Results.Text(mode == ThemePreference.Dark ? sheets.Dark : sheets.Light, "text/css; charset=utf-8");
+        }).AllowAnonymous();
         return app;
     }
 

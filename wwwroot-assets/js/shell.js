@@ -44,17 +44,14 @@
     document.cookie = `portal-theme=${isDark ? "dark" : "light"}; path=/; max-age=31536000; samesite=lax${secure}`;
   }
 
-  // Swaps the theme variables with the other mode's (ThemeStyles.razor) and remembers the choice for the server.
+  // Applies the other mode's stylesheet (both are loaded, ThemeStyles.razor) and remembers the choice for the server.
   function switchTheme(form) {
-    const active = byId("portal-palette");
-    const other = byId("portal-other-palette");
-    if (!active || !other) return false;
-    const activeMarkup = active.innerHTML;
-    active.innerHTML = other.innerHTML;
-    other.innerHTML = activeMarkup;
-
+    const sheets = document.querySelectorAll("link[data-palette]");
+    if (sheets.length !== 2) return false;
     const mode = form.querySelector("input[name=mode]");
     const nowDark = mode.value === "dark";
+    for (const sheet of sheets) sheet.media = (sheet.dataset.palette === "dark") === nowDark ? "all" : "not all";
+
     mode.value = nowDark ? "light" : "dark";
     const button = form.querySelector("button");
     button.setAttribute("aria-label", nowDark ? button.dataset.labelDark : button.dataset.labelLight);
