@@ -6,8 +6,8 @@ namespace Portal.Components;
 /// <summary>
 /// A MudDataGrid column showing one field of the row, like MudBlazor's <c>PropertyColumn</c>, but given the field as a
 /// delegate and its sort name instead of an expression: <c>PropertyColumn</c> compiles its expression for every new
-/// grid, which was a tenth of the license list's CPU per request (docs/performance.md). Read only: no grid here edits
-/// in place.
+/// grid, which was a tenth of the license list's CPU per request (docs/performance.md). Every grid here uses it. Read
+/// only: no grid edits in place.
 /// </summary>
 public sealed class FieldColumn<T, TProperty> : Column<T>
 {
