@@ -22,17 +22,14 @@ public static class DatabaseServiceCollectionExtensions
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(settings, dataFolder);
-                services.AddPooledDbContextFactory<SqlitePortalDbContext>(options => options.UsePortalSqlite(sqlite));
-                services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlitePortalDbContext>>();
-                services.AddScoped<PortalDbContext>(provider => new SqlitePortalDbContext(provider.GetRequiredService<DbContextOptions<SqlitePortalDbContext>>()));
+                services.AddPortalContexts<SqlitePortalDbContext>(options => options.UsePortalSqlite(sqlite), options => new(options));
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(settings.ConnectionString))
                     throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
-                services.AddPooledDbContextFactory<SqlServerPortalDbContext>(options =>
-                    options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure()));
-                services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<SqlServerPortalDbContext>>();
-                services.AddScoped<PortalDbContext>(provider => new SqlServerPortalDbContext(provider.GetRequiredService<DbContextOptions<SqlServerPortalDbContext>>()));
+                services.AddPortalContexts<SqlServerPortalDbContext>(
+                    options => options.UseSqlServer(settings.ConnectionString, sql => sql.EnableRetryOnFailure()),
+                    options => new(options));
                 break;
             default:
                 throw new InvalidOperationException($"Database:Provider '{settings.Provider}' is not supported; use Sqlite or SqlServer.");
@@ -42,6 +39,15 @@ public static class DatabaseServiceCollectionExtensions
         // every service provider with the database must ask for the same schema (see IdentitySchema).
         services.Configure<IdentityOptions>(IdentitySchema.Configure);
         return services;
+    }
+
+    private static void AddPortalContexts<TContext>(
+        this IServiceCollection services, Action<DbContextOptionsBuilder> configure, Func<DbContextOptions<TContext>, TContext> create)
+        where TContext : PortalDbContext
+    {
+        services.AddPooledDbContextFactory<TContext>(configure);
+        services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<TContext>>();
+        services.AddScoped<PortalDbContext>(provider => create(provider.GetRequiredService<DbContextOptions<TContext>>()));
     }
 
     /// <summary>SQLite as Portal uses it: the file's writers queue in this process (<see cref="SqliteWriteGate"/>).</summary>

@@ -1,3 +1,5 @@
+using MudBlazor;
+
 namespace Portal.Components;
 
 /// <summary>
@@ -11,4 +13,14 @@ public static class MudClasses
 
     /// <summary>A MudLink in body2 text.</summary>
     public const string SmallLink = "mud-typography mud-link mud-primary-text mud-link-underline-hover mud-typography-body2";
+
+    /// <summary>A MudIconButton in the color of the text around it, as in the app bar.</summary>
+    public const string IconButton = "mud-button-root mud-icon-button mud-inherit-text hover:mud-inherit-hover mud-ripple mud-ripple-icon";
+
+    /// <summary>A medium MudButton of the variant and color.</summary>
+    public static string Button(Variant variant, Color color)
+    {
+        var kind = $"mud-button-{variant.ToString().ToLowerInvariant()}";
+        return $"mud-button-root mud-button {kind} {kind}-{color.ToString().ToLowerInvariant()} {kind}-size-medium mud-ripple";
+    }
 }
