@@ -43,13 +43,29 @@ public abstract class PortalDbContext(DbContextOptions options)
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         RefuseAuditChanges();
+        foreach (var organizationId in OrganizationsWithChangedLicenses())
+            Organizations.Find(organizationId)?.LicensesChanged();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         RefuseAuditChanges();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        foreach (var organizationId in OrganizationsWithChangedLicenses())
+            (await Organizations.FindAsync([organizationId], cancellationToken))?.LicensesChanged();
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    // Every save that adds, changes or removes a license gives its organization a new revision in the same transaction,
+    // so that counts kept for a revision can never outlive the licenses they counted (LicenseCounts).
+    private List<Guid> OrganizationsWithChangedLicenses()
+    {
+        ChangeTracker.DetectChanges();
+        return ChangeTracker.Entries<License>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => e.Entity.OrganizationId)
+            .Distinct()
+            .ToList();
     }
 
     private void RefuseAuditChanges()

@@ -23,6 +23,7 @@ public sealed record CustomerDashboard(
     public static async Task<CustomerDashboard?> LoadAsync(
         PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
         var organization = await db.Organizations
             .Where(o => o.Id == organizationId)
             .Select(o => new DashboardOrganization(o.Name, o.Kind, o.CountryCode, o.BillingEmail))

@@ -31,13 +31,10 @@ public sealed record CustomerOverview(
 
     public static async Task<CustomerOverview> LoadAsync(PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        // Active licenses counted per product, major and size in the database, from the covering license index: the
-        // seats and the upgrade prices follow from these few groups, however many licenses there are (docs/performance.md).
-        var groups = await db.Licenses.AsNoTracking()
-            .Where(l => l.OrganizationId == organizationId && l.Status == LicenseStatus.Active)
-            .GroupBy(l => new { l.ProductId, l.Major, l.Seats })
-            .Select(g => new LicenseGroup(g.Key.ProductId, g.Key.Major, g.Key.Seats, g.Count()))
-            .ToListAsync(cancellationToken);
+        await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
+        var active = (await LicenseCounts.OfAsync(db, organizationId, cancellationToken))
+            .Where(c => c.Status == LicenseStatus.Active)
+            .ToList();
         var products = await db.Products.AsNoTracking().Include(p => p.Packs).ToDictionaryAsync(p => p.Id, cancellationToken);
         var evaluations = await db.Evaluations.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId)
@@ -45,10 +42,10 @@ public sealed record CustomerOverview(
             .ToListAsync(cancellationToken);
 
         return new CustomerOverview(
-            groups.GroupBy(g => (g.ProductId, g.Major))
+            active.GroupBy(g => (g.ProductId, g.Major))
                 .Select(major => Holding(products[major.Key.ProductId], major.Key.Major, major.ToList()))
                 .OrderBy(s => s.ProductName).ThenByDescending(s => s.Major).ToList(),
-            groups.Where(g => g.Major < products[g.ProductId].CurrentMajor).Sum(g => g.Licenses),
+            active.Where(g => g.Major < products[g.ProductId].CurrentMajor).Sum(g => g.Licenses),
             await LicensingService.SupportEndsOnAsync(db, organizationId, cancellationToken),
             evaluations.Select(e => new EvaluationSummary(products[e.ProductId].Name, e.Major, e.ExpiresAt,
                     Evaluation.DaysLeft(e.ExpiresAt, now), e.Pending))
@@ -57,10 +54,8 @@ public sealed record CustomerOverview(
             await DiscountService.BestUsableAsync(db, organizationId, now, cancellationToken) is { } discount ? DiscountService.Explain(discount) : null);
     }
 
-    private sealed record LicenseGroup(Guid ProductId, int Major, int Seats, int Licenses);
-
     /// <summary>R2: the seats of one major add up. R6: an older major lists what upgrading all of it costs (null when a size has no price).</summary>
-    private static SeatHolding Holding(Product product, int major, IReadOnlyList<LicenseGroup> sizes)
+    private static SeatHolding Holding(Product product, int major, IReadOnlyList<LicenseCount> sizes)
     {
         var holding = new SeatHolding(product.Name, major, major == product.CurrentMajor, sizes.Sum(s => s.Seats * s.Licenses), sizes.Sum(s => s.Licenses));
         if (holding.IsCurrentMajor)

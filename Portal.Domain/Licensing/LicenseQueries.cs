@@ -38,6 +38,9 @@ public sealed record LicenseRow(
 
 public sealed record LicenseListPage(IReadOnlyList<LicenseRow> Rows, int TotalCount);
 
+/// <summary>The majors an organization holds licenses for (newest first) and how many of its licenses are active.</summary>
+public sealed record LicenseListSummary(IReadOnlyList<int> Majors, int ActiveCount);
+
 /// <summary>Another license of the same organization that this one is linked to by an upgrade.</summary>
 public sealed record LicenseLink(Guid Id, int Major, int Seats);
 
@@ -107,13 +110,17 @@ public static class LicenseQueries
         return new LicenseListPage(rows, total);
     }
 
-    /// <summary>The major versions the organization holds licenses for, newest first (for the filter).</summary>
-    public static Task<List<int>> MajorsAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default) =>
-        db.Licenses.AsNoTracking()
-            .Where(l => l.OrganizationId == organizationId)
-            .Select(l => l.Major).Distinct()
-            .OrderByDescending(m => m)
-            .ToListAsync(cancellationToken);
+    /// <summary>
+    /// What the license list shows above its grid: the majors the organization holds licenses for, newest first (for the
+    /// filter), and how many of its licenses are active (<see cref="LicenseCounts"/>).
+    /// </summary>
+    public static async Task<LicenseListSummary> SummaryAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default)
+    {
+        var counts = await LicenseCounts.OfAsync(db, organizationId, cancellationToken);
+        return new LicenseListSummary(
+            counts.Select(c => c.Major).Distinct().OrderDescending().ToList(),
+            counts.Where(c => c.Status == LicenseStatus.Active).Sum(c => c.Licenses));
+    }
 
     public static Task<int> CountActiveAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default) =>
         db.Licenses.CountAsync(l => l.OrganizationId == organizationId && l.Status == LicenseStatus.Active, cancellationToken);

@@ -16,6 +16,7 @@ public sealed class Organization
         CountryCode = countryCode;
         BillingEmail = billingEmail;
         CreatedAt = createdAt;
+        LicensesRevision = Guid.NewGuid();
     }
 
     public Guid Id { get; private set; }
@@ -28,6 +29,15 @@ public sealed class Organization
     public string BillingEmail { get; private set; }
     public string? StripeCustomerId { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>
+    /// A new value whenever one of the organization's licenses is added, changed or removed, saved with that change
+    /// (<see cref="Data.PortalDbContext"/>): what its license counts were read at is still current while this is unchanged
+    /// (<see cref="Licensing.LicenseCounts"/>).
+    /// </summary>
+    public Guid LicensesRevision { get; private set; }
+
+    internal void LicensesChanged() => LicensesRevision = Guid.NewGuid();
 
     /// <summary>The payment provider's customer record for this organization, created once and reused for every checkout.</summary>
     public void UseStripeCustomer(string customerId)

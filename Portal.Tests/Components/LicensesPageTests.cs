@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Claims;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,26 @@ public sealed class LicensesPageTests : IAsyncLifetime
         Assert.DoesNotContain("50", rows.Select(r => r.QuerySelectorAll("td")[1].TextContent.Trim()));
         Assert.Contains("Download all current keys", cut.Markup);
         Assert.Contains("your 2 active licenses", cut.Markup);
+    }
+
+    [Fact]
+    public async Task Prerendering_shows_the_active_count_and_a_loading_status_without_the_grid_counting_licenses_once()
+    {
+        await _fx.PurchaseAsync(_fx.Contoso, 25, 10);
+        var revoked = (await _fx.PurchaseAsync(_fx.Contoso, 5))[0];
+        await RevokeAsync(revoked.Id, "Payment refunded");
+        await using var ctx = Context(_fx.Contoso.Id);
+        ctx.Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        _commands.Clear();
+
+        var cut = ctx.Render<LicenseList>();
+
+        cut.WaitForAssertion(() => Assert.Contains("your 2 active licenses", cut.Markup));
+        Assert.Equal("Loading your licenses…", cut.Find("[role=status]").TextContent.Trim());
+        Assert.Empty(cut.FindComponents<MudDataGrid<LicenseRow>>());
+        Assert.Empty(cut.FindComponents<MudSelect<string>>());
+        Assert.Single(_commands, c => c.Text.Contains("GROUP BY"));
+        Assert.Equal(2, _commands.Count);
     }
 
     [Fact]
@@ -244,6 +265,7 @@ public sealed class LicensesPageTests : IAsyncLifetime
         auth.SetAuthorized("ana@contoso.example");
         auth.SetRoles(Roles.Customer);
         auth.SetClaims(new Claim(PortalClaimTypes.OrganizationId, organizationId.ToString()));
+        ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         ctx.Render<MudPopoverProvider>();
         return ctx;
     }
