@@ -39,3 +39,17 @@ public sealed class CpuMeter
         return process.TotalProcessorTime;
     }
 }
+
+/// <summary>What the garbage collector did over a stretch: bytes allocated, collections and the time they paused the app.</summary>
+public sealed class GcMeter
+{
+    private readonly long _allocated = GC.GetTotalAllocatedBytes();
+    private readonly int _collections = GC.CollectionCount(0);
+    private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
+
+    /// <summary>Workstation or server GC: the harness hosts Portal in its own process, so this is the app's.</summary>
+    public static string Mode => System.Runtime.GCSettings.IsServerGC ? "server GC" : "workstation GC";
+
+    public (long AllocatedBytes, int Collections, TimeSpan Pauses) Elapsed =>
+        (GC.GetTotalAllocatedBytes() - _allocated, GC.CollectionCount(0) - _collections, GC.GetTotalPauseDuration() - _paused);
+}
