@@ -81,7 +81,13 @@ public sealed class DiscountService(
         var approved = await db.DiscountApplications.AsNoTracking()
             .Where(a => a.OrganizationId == organizationId && a.Status == DiscountStatus.Approved)
             .ToListAsync(cancellationToken);
-        return approved.Where(a => a.IsUsableAt(now))
+        return BestUsable(approved, now);
+    }
+
+    /// <inheritdoc cref="BestUsableAsync"/>
+    public static DiscountApplication? BestUsable(IEnumerable<DiscountApplication> applications, DateTimeOffset now)
+    {
+        return applications.Where(a => a.Status == DiscountStatus.Approved && a.IsUsableAt(now))
             .OrderByDescending(a => a.Percent)
             .ThenBy(a => a.Kind == DiscountKind.CrossGrade)
             .ThenBy(a => a.ValidUntil)

@@ -24,20 +24,20 @@ public sealed record CustomerDashboard(
         PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
-        var organization = await db.Organizations
+        var found = await db.Organizations
             .Where(o => o.Id == organizationId)
-            .Select(o => new DashboardOrganization(o.Name, o.Kind, o.CountryCode, o.BillingEmail))
+            .Select(o => new { Organization = new DashboardOrganization(o.Name, o.Kind, o.CountryCode, o.BillingEmail), o.LicensesRevision })
             .SingleOrDefaultAsync(cancellationToken);
-        if (organization is null)
+        if (found is null)
             return null;
-        var overview = await CustomerOverview.LoadAsync(db, organizationId, now, cancellationToken);
+        var overview = await CustomerOverview.LoadAsync(db, organizationId, found.LicensesRevision, now, cancellationToken);
         var members = await db.Users.AsNoTracking()
             .Where(u => u.OrganizationId == organizationId)
             .OrderBy(u => u.Email)
             .Select(u => u.Email ?? u.UserName ?? "")
             .ToListAsync(cancellationToken);
         var recent = await HistoryQueries.RecentAsync(db, organizationId, RecentEvents, cancellationToken);
-        return new CustomerDashboard(organization, overview, members, recent);
+        return new CustomerDashboard(found.Organization, overview, members, recent);
     }
 }
 

@@ -29,16 +29,28 @@ public sealed record CustomerOverview(
 {
     public int PendingExtensionRequests => Evaluations.Count(e => e.ExtensionPending);
 
-    public static async Task<CustomerOverview> LoadAsync(PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public static Task<CustomerOverview> LoadAsync(PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        LoadAsync(db, organizationId, licensesRevision: null, now, cancellationToken);
+
+    /// <summary>
+    /// The overview, for a caller that has just read the organization's <see cref="Organizations.Organization.LicensesRevision"/>
+    /// (one query fewer; see <see cref="LicenseCounts"/>).
+    /// </summary>
+    public static async Task<CustomerOverview> LoadAsync(
+        PortalDbContext db, Guid organizationId, Guid? licensesRevision, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
-        var active = (await LicenseCounts.OfAsync(db, organizationId, cancellationToken))
+        var active = (await LicenseCounts.OfAsync(db, organizationId, licensesRevision, cancellationToken))
             .Where(c => c.Status == LicenseStatus.Active)
             .ToList();
         var products = await db.Products.AsNoTracking().Include(p => p.Packs).ToDictionaryAsync(p => p.Id, cancellationToken);
         var evaluations = await db.Evaluations.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId)
             .Select(e => new { e.ProductId, e.Major, e.ExpiresAt, Pending = e.Requests.Any(r => r.Status == ExtensionStatus.Pending) })
+            .ToListAsync(cancellationToken);
+        // Pending and approved applications in one read: the count of the one and R7's best of the other.
+        var discounts = await db.DiscountApplications.AsNoTracking()
+            .Where(a => a.OrganizationId == organizationId && (a.Status == DiscountStatus.Pending || a.Status == DiscountStatus.Approved))
             .ToListAsync(cancellationToken);
 
         return new CustomerOverview(
@@ -50,8 +62,8 @@ public sealed record CustomerOverview(
             evaluations.Select(e => new EvaluationSummary(products[e.ProductId].Name, e.Major, e.ExpiresAt,
                     Evaluation.DaysLeft(e.ExpiresAt, now), e.Pending))
                 .OrderByDescending(e => e.ExpiresAt).ToList(),
-            await db.DiscountApplications.CountAsync(a => a.OrganizationId == organizationId && a.Status == DiscountStatus.Pending, cancellationToken),
-            await DiscountService.BestUsableAsync(db, organizationId, now, cancellationToken) is { } discount ? DiscountService.Explain(discount) : null);
+            discounts.Count(a => a.Status == DiscountStatus.Pending),
+            DiscountService.BestUsable(discounts, now) is { } discount ? DiscountService.Explain(discount) : null);
     }
 
     /// <summary>R2: the seats of one major add up. R6: an older major lists what upgrading all of it costs (null when a size has no price).</summary>

@@ -24,12 +24,19 @@ public static class LicenseCounts
     private static readonly ConcurrentDictionary<(string Database, Guid OrganizationId), Counted> Kept = new();
 
     /// <summary>The organization's license counts (none when it does not exist).</summary>
-    public static async Task<IReadOnlyList<LicenseCount>> OfAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<LicenseCount>> OfAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default) =>
+        OfAsync(db, organizationId, revision: null, cancellationToken);
+
+    /// <summary>
+    /// The organization's license counts at a revision the caller has just read from the database (or null to read it
+    /// here). The revision must be read before the counts: a change saved in between then makes the kept counts newer
+    /// than their revision, never older, and the next reader finds a new revision and counts again.
+    /// </summary>
+    public static async Task<IReadOnlyList<LicenseCount>> OfAsync(
+        PortalDbContext db, Guid organizationId, Guid? revision, CancellationToken cancellationToken = default)
     {
         await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
-        // The revision is read before the licenses are counted: a change saved in between makes the kept counts newer
-        // than their revision, never older, and the next reader finds a new revision and counts again.
-        var revision = await db.Organizations.Where(o => o.Id == organizationId).Select(o => (Guid?)o.LicensesRevision)
+        revision ??= await db.Organizations.Where(o => o.Id == organizationId).Select(o => (Guid?)o.LicensesRevision)
             .SingleOrDefaultAsync(cancellationToken);
         if (revision is null)
             return [];
