@@ -57,16 +57,14 @@ public abstract class PortalDbContext(DbContextOptions options)
     }
 
     // Every save that adds, changes or removes a license gives its organization a new revision in the same transaction,
-    // so that counts kept for a revision can never outlive the licenses they counted (LicenseCounts).
-    private List<Guid> OrganizationsWithChangedLicenses()
-    {
-        ChangeTracker.DetectChanges();
-        return ChangeTracker.Entries<License>()
+    // so that counts kept for a revision can never outlive the licenses they counted (LicenseCounts). Entries detects
+    // changes first, so a license changed through its methods is seen.
+    private List<Guid> OrganizationsWithChangedLicenses() =>
+        ChangeTracker.Entries<License>()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .Select(e => e.Entity.OrganizationId)
             .Distinct()
             .ToList();
-    }
 
     private void RefuseAuditChanges()
     {

@@ -122,9 +122,6 @@ public static class LicenseQueries
             counts.Where(c => c.Status == LicenseStatus.Active).Sum(c => c.Licenses));
     }
 
-    public static Task<int> CountActiveAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default) =>
-        db.Licenses.CountAsync(l => l.OrganizationId == organizationId && l.Status == LicenseStatus.Active, cancellationToken);
-
     /// <summary>One license of the organization, or null when it has none with that id (whoever else may hold it).</summary>
     public static async Task<LicenseDetail?> DetailAsync(
         PortalDbContext db, Guid organizationId, Guid licenseId, CancellationToken cancellationToken = default)
