@@ -5,8 +5,8 @@ namespace Portal.Domain.Data;
 /// <summary>
 /// Keeps a context's connection open across the queries of one read: EF opens and closes it around every query outside
 /// a transaction, and on SQLite each open registers EF's SQL functions on the connection again, a tenth of a page's
-/// CPU for a page that reads ten times (docs/performance.md). For reads only: a context that writes keeps EF's own
-/// connection handling, which the SQLite write gate relies on to let the next writer in.
+/// CPU for a page that reads ten times (docs/performance.md). A context that also writes through it must end its
+/// transactions by commit or rollback: the SQLite write gate lets the next writer in then, or else only when this closes.
 /// </summary>
 public sealed class ReadConnection : IAsyncDisposable
 {

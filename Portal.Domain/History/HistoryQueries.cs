@@ -37,12 +37,15 @@ public static class HistoryQueries
 
     /// <summary>The organization's latest events, newest first, without counting the whole history.</summary>
     public static Task<List<HistoryEntry>> RecentAsync(PortalDbContext db, Guid organizationId, int count, CancellationToken cancellationToken = default) =>
-        db.AuditEvents.AsNoTracking()
+        Recent.For(db)(db, organizationId, Math.Clamp(count, 1, AuditLog.MaxPageSize)).ToListAsync(cancellationToken).AsTask();
+
+    // Compiled once: every dashboard reads it.
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, int, IAsyncEnumerable<HistoryEntry>>> Recent = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId, int count) => db.AuditEvents.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId && e.VisibleToCustomer)
             .OrderByDescending(e => e.Id)
-            .Take(Math.Clamp(count, 1, AuditLog.MaxPageSize))
-            .Select(e => new HistoryEntry(e.OccurredAt, e.ActorName, e.Action, e.Summary))
-            .ToListAsync(cancellationToken);
+            .Take(count)
+            .Select(e => new HistoryEntry(e.OccurredAt, e.ActorName, e.Action, e.Summary))));
 
     /// <summary>The organization's whole license history, newest first, streamed from the database (for export).</summary>
     public static IAsyncEnumerable<HistoryEntry> AllLicenseHistory(PortalDbContext db, Guid organizationId) =>

@@ -24,21 +24,29 @@ public sealed record CustomerDashboard(
         PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
-        var found = await db.Organizations
-            .Where(o => o.Id == organizationId)
-            .Select(o => new { Organization = new DashboardOrganization(o.Name, o.Kind, o.CountryCode, o.BillingEmail), o.LicensesRevision })
-            .SingleOrDefaultAsync(cancellationToken);
+        var found = await OrganizationOf.For(db)(db, organizationId, cancellationToken);
         if (found is null)
             return null;
         var overview = await CustomerOverview.LoadAsync(db, organizationId, found.LicensesRevision, now, cancellationToken);
-        var members = await db.Users.AsNoTracking()
-            .Where(u => u.OrganizationId == organizationId)
-            .OrderBy(u => u.Email)
-            .Select(u => u.Email ?? u.UserName ?? "")
-            .ToListAsync(cancellationToken);
+        var members = await MembersOf.For(db)(db, organizationId).ToListAsync(cancellationToken);
         var recent = await HistoryQueries.RecentAsync(db, organizationId, RecentEvents, cancellationToken);
         return new CustomerDashboard(found.Organization, overview, members, recent);
     }
+
+    private sealed record OrganizationRow(DashboardOrganization Organization, Guid LicensesRevision);
+
+    // Compiled once, as every query the dashboard makes: building and looking up a LINQ query cost more than running it.
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<OrganizationRow?>>> OrganizationOf = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId, CancellationToken _) => db.Organizations
+            .Where(o => o.Id == organizationId)
+            .Select(o => new OrganizationRow(new DashboardOrganization(o.Name, o.Kind, o.CountryCode, o.BillingEmail), o.LicensesRevision))
+            .SingleOrDefault()));
+
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, IAsyncEnumerable<string>>> MembersOf = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId) => db.Users.AsNoTracking()
+            .Where(u => u.OrganizationId == organizationId)
+            .OrderBy(u => u.Email)
+            .Select(u => u.Email ?? u.UserName ?? "")));
 }
 
 /// <summary>The organization as its dashboard shows it.</summary>

@@ -43,15 +43,9 @@ public sealed record CustomerOverview(
         var active = (await LicenseCounts.OfAsync(db, organizationId, licensesRevision, cancellationToken))
             .Where(c => c.Status == LicenseStatus.Active)
             .ToList();
-        var products = await db.Products.AsNoTracking().Include(p => p.Packs).ToDictionaryAsync(p => p.Id, cancellationToken);
-        var evaluations = await db.Evaluations.AsNoTracking()
-            .Where(e => e.OrganizationId == organizationId)
-            .Select(e => new { e.ProductId, e.Major, e.ExpiresAt, Pending = e.Requests.Any(r => r.Status == ExtensionStatus.Pending) })
-            .ToListAsync(cancellationToken);
-        // Pending and approved applications in one read: the count of the one and R7's best of the other.
-        var discounts = await db.DiscountApplications.AsNoTracking()
-            .Where(a => a.OrganizationId == organizationId && (a.Status == DiscountStatus.Pending || a.Status == DiscountStatus.Approved))
-            .ToListAsync(cancellationToken);
+        var products = await Catalog.For(db)(db).ToDictionaryAsync(p => p.Id, cancellationToken: cancellationToken);
+        var evaluations = await EvaluationsOf.For(db)(db, organizationId).ToListAsync(cancellationToken);
+        var discounts = await OpenDiscountsOf.For(db)(db, organizationId).ToListAsync(cancellationToken);
 
         return new CustomerOverview(
             active.GroupBy(g => (g.ProductId, g.Major))
@@ -65,6 +59,22 @@ public sealed record CustomerOverview(
             discounts.Count(a => a.Status == DiscountStatus.Pending),
             DiscountService.BestUsable(discounts, now) is { } discount ? DiscountService.Explain(discount) : null);
     }
+
+    private sealed record EvaluationRow(Guid ProductId, int Major, DateTimeOffset ExpiresAt, bool Pending);
+
+    // Compiled once: the dashboard, every customer's first page, reads them all (CustomerDashboard).
+    private static readonly CompiledQuery<Func<PortalDbContext, IAsyncEnumerable<Product>>> Catalog = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db) => db.Products.AsNoTracking().Include(p => p.Packs)));
+
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, IAsyncEnumerable<EvaluationRow>>> EvaluationsOf = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId) => db.Evaluations.AsNoTracking()
+            .Where(e => e.OrganizationId == organizationId)
+            .Select(e => new EvaluationRow(e.ProductId, e.Major, e.ExpiresAt, e.Requests.Any(r => r.Status == ExtensionStatus.Pending)))));
+
+    // Pending and approved applications in one read: the count of the one and R7's best of the other.
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, IAsyncEnumerable<DiscountApplication>>> OpenDiscountsOf = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId) => db.DiscountApplications.AsNoTracking()
+            .Where(a => a.OrganizationId == organizationId && (a.Status == DiscountStatus.Pending || a.Status == DiscountStatus.Approved))));
 
     /// <summary>R2: the seats of one major add up. R6: an older major lists what upgrading all of it costs (null when a size has no price).</summary>
     private static SeatHolding Holding(Product product, int major, IReadOnlyList<LicenseCount> sizes)

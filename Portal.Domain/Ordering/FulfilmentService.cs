@@ -3,13 +3,23 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.History;
+using Portal.Domain.Catalog;
 using Portal.Domain.Licensing;
+using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
 
 namespace Portal.Domain.Ordering;
 
-/// <summary>What the payment provider says was paid for an order.</summary>
-public sealed record PaidCheckout(Guid OrderId, string CheckoutSessionId, string? PaymentIntentId, long AmountPaid, string Currency, string? ReceiptUrl = null);
+/// <summary>
+/// What the payment provider says was paid for an order; <paramref name="ReportedBy"/>, when given, is the provider's event
+/// that said so, recorded as handled in the same save as the fulfilment.
+/// </summary>
+public sealed record PaidCheckout(
+    Guid OrderId, string CheckoutSessionId, string? PaymentIntentId, long AmountPaid, string Currency, string? ReceiptUrl = null,
+    PaymentEvent? ReportedBy = null);
+
+/// <summary>A payment provider's event, by its id and type.</summary>
+public sealed record PaymentEvent(string Id, string Type);
 
 public enum FulfilmentOutcome
 {
@@ -23,10 +33,16 @@ public enum FulfilmentOutcome
 }
 
 /// <summary>
-/// The only way money becomes licenses. One transaction issues the licenses and keys, records history, consumes a
-/// cross-grade discount and queues the registration email; the order's concurrency token makes it happen exactly once
-/// when the webhook, the success page and duplicate deliveries race.
+/// The only way money becomes licenses. One save issues the licenses and keys, records history, consumes a
+/// cross-grade discount, queues the registration email and records the provider's event; the order's concurrency token
+/// makes it happen exactly once when the webhook, the success page and duplicate deliveries race.
 /// </summary>
+/// <remarks>
+/// The order, organization and product are read, and the keys signed and the email composed, before the save, outside
+/// any transaction: on SQLite the save holds the database's only write lock, so that lock is held for the writes alone
+/// (decision 0010). An order that upgrades licenses is the exception: it reads the licenses it upgrades inside its
+/// transaction, so that a license revoked meanwhile is not upgraded.
+/// </remarks>
 public sealed class FulfilmentService(
     IDbContextFactory<PortalDbContext> dbFactory,
     LicensingService licensing,
@@ -35,32 +51,51 @@ public sealed class FulfilmentService(
     AuditLog audit,
     TimeProvider clock)
 {
+    /// <summary>Saves that lose a race are tried again from the read this many times in all.</summary>
+    private const int Attempts = 3;
+
+    // Compiled once: every webhook reads these three, and building and looking up the LINQ query was a fifth of the read.
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Order?>>> OrderWithLines = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Orders.Include(o => o.Lines).SingleOrDefault(o => o.Id == id)));
+
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Organization>>> OrganizationById = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Organizations.Single(o => o.Id == id)));
+
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Product>>> ProductWithPacks = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Products.Include(p => p.Packs).Single(p => p.Id == id)));
+
+    /// <summary>
+    /// Fulfils the order once. Only <see cref="FulfilmentOutcome.Fulfilled"/> means this call fulfilled it, and saved
+    /// <see cref="PaidCheckout.ReportedBy"/> as handled with it.
+    /// </summary>
     public async Task<FulfilmentOutcome> FulfilAsync(PaidCheckout paid, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // One connection for the reads and the save; closing it at the end also ends any write it began.
+        await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                var outcome = await FulfilInTransactionAsync(db, paid, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return outcome;
-            }
-            catch (DbUpdateConcurrencyException conflict) when (conflict.Entries.Any(entry => entry.Entity is Order))
-            {
-                // Another delivery changed the order between our read and our write: it did the work.
-                await transaction.RollbackAsync(cancellationToken);
-                return FulfilmentOutcome.AlreadyFulfilled;
+                try
+                {
+                    return await FulfilOnceAsync(db, paid, cancellationToken);
+                }
+                catch (DbUpdateException) when (attempt < Attempts)
+                {
+                    // Another save changed what this one read (the order, whose concurrency token then refuses ours; a
+                    // cross-grade discount; the event id or email key, unique) and nothing of ours was written. Read
+                    // again: an order fulfilled meanwhile now reads as such.
+                }
             }
         });
     }
 
-    private async Task<FulfilmentOutcome> FulfilInTransactionAsync(PortalDbContext db, PaidCheckout paid, CancellationToken cancellationToken)
+    private async Task<FulfilmentOutcome> FulfilOnceAsync(PortalDbContext db, PaidCheckout paid, CancellationToken cancellationToken)
     {
-        var order = await db.Orders.Include(o => o.Lines).SingleOrDefaultAsync(o => o.Id == paid.OrderId, cancellationToken);
+        db.ChangeTracker.Clear();
+        var order = await OrderWithLines.For(db)(db, paid.OrderId, cancellationToken);
         if (order is null)
             return FulfilmentOutcome.OrderNotFound;
         if (order.Status == OrderStatus.Fulfilled)
@@ -68,6 +103,28 @@ public sealed class FulfilmentService(
         if (order.Status != OrderStatus.Pending)
             return order.Status == OrderStatus.NeedsReview ? FulfilmentOutcome.NeedsReview : FulfilmentOutcome.NotPayable;
 
+        await using var transaction = order.Lines.Any(l => l.UpgradedLicenseId is not null)
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        try
+        {
+            var outcome = await FulfilPendingAsync(db, order, paid, cancellationToken);
+            if (outcome == FulfilmentOutcome.Fulfilled && paid.ReportedBy is { } reportedBy)
+                db.ProcessedPaymentEvents.Add(new ProcessedPaymentEvent(reportedBy.Id, reportedBy.Type, clock.GetUtcNow()));
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+                await transaction.CommitAsync(cancellationToken);
+            return outcome;
+        }
+        catch when (transaction is not null)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<FulfilmentOutcome> FulfilPendingAsync(PortalDbContext db, Order order, PaidCheckout paid, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         var problem = CheckPayment(order, paid) ?? await CheckUpgradesAsync(db, order, cancellationToken);
         if (problem is not null)
@@ -75,12 +132,11 @@ public sealed class FulfilmentService(
             order.MarkNeedsReview(problem, paid.PaymentIntentId, now);
             audit.Record(db, Actor.Stripe, "order.needs-review", nameof(Order), order.Id, order.OrganizationId,
                 $"Payment received but not turned into licenses: {problem} Our staff will contact you.");
-            await db.SaveChangesAsync(cancellationToken);
             return FulfilmentOutcome.NeedsReview;
         }
 
-        var organization = await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, cancellationToken);
-        var product = await db.Products.Include(p => p.Packs).SingleAsync(p => p.Id == order.ProductId, cancellationToken);
+        var organization = await OrganizationById.For(db)(db, order.OrganizationId, cancellationToken);
+        var product = await ProductWithPacks.For(db)(db, order.ProductId, cancellationToken);
         var issued = new List<License>();
         foreach (var line in order.Lines)
         {
@@ -104,7 +160,6 @@ public sealed class FulfilmentService(
             $"Payment of {new Money(order.Total, order.Currency)} received; {issued.Count} {(issued.Count == 1 ? "license" : "licenses")} issued.");
         registration.QueueForOrder(db, organization, product, issued, LicensingService.SupportEndAfterPurchaseAt(now),
             order.PlacedByEmail, order.Id, Actor.Stripe);
-        await db.SaveChangesAsync(cancellationToken);
         return FulfilmentOutcome.Fulfilled;
     }
 

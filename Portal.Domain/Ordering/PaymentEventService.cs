@@ -25,6 +25,10 @@ public enum PaymentEventOutcome
 
 public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFactory, LicensingService licensing, AuditLog audit, TimeProvider clock)
 {
+    // Compiled once: every webhook delivery asks it first.
+    private static readonly CompiledQuery<Func<PortalDbContext, string, CancellationToken, Task<bool>>> IsRecorded = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, string eventId, CancellationToken _) => db.ProcessedPaymentEvents.Any(e => e.Id == eventId)));
+
     /// <summary>Whether the event's handling has been recorded as done (so a redelivery needs no handling).</summary>
     public Task<bool> IsEventHandledAsync(string eventId, CancellationToken cancellationToken = default) =>
         IsRecordedAsync(eventId, cancellationToken);
@@ -158,6 +162,6 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
     private async Task<bool> IsRecordedAsync(string eventId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.ProcessedPaymentEvents.AnyAsync(e => e.Id == eventId, cancellationToken);
+        return await IsRecorded.For(db)(db, eventId, cancellationToken);
     }
 }

@@ -186,6 +186,49 @@ public sealed class FulfilmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Orders_paid_at_once_with_one_cross_grade_discount_are_all_fulfilled_and_use_it_once()
+    {
+        var discounts = _fx.Get<DiscountService>();
+        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "From a competitor", [], DomainFixture.Customer);
+        await discounts.ApproveAsync(application.Id, 25, null, null, DomainFixture.Sales);
+        var orders = new List<Order>();
+        for (var i = 0; i < 6; i++)
+            orders.Add(await PlaceAsync((10, 1)));
+        var fulfilment = _fx.Get<FulfilmentService>();
+
+        // A transaction holding the database's write lock lets every fulfilment read the unused discount before any
+        // saves; then all but the first save are refused by the discount's concurrency token and read again.
+        await using var writer = _fx.Db();
+        var writing = await writer.Database.BeginTransactionAsync();
+        var paying = Task.WhenAll(orders.Select(order => Task.Run(() => fulfilment.FulfilAsync(Paid(order)))));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await writing.CommitAsync();
+        var outcomes = await paying;
+
+        Assert.All(outcomes, outcome => Assert.Equal(FulfilmentOutcome.Fulfilled, outcome));
+        await using var db = _fx.Db();
+        var used = await db.DiscountApplications.SingleAsync();
+        Assert.Equal(DiscountStatus.Consumed, used.Status);
+        Assert.Contains(used.ConsumedByOrderId!.Value, orders.Select(o => o.Id));
+        Assert.Equal(5, await db.AuditEvents.CountAsync(e => e.Action == "discount.reused"));
+    }
+
+    [Fact]
+    public async Task The_payment_event_is_recorded_by_the_save_that_fulfils_the_order_and_by_no_other()
+    {
+        var order = await PlaceAsync((10, 1));
+        var fulfilment = _fx.Get<FulfilmentService>();
+
+        var first = await fulfilment.FulfilAsync(Paid(order) with { ReportedBy = new PaymentEvent("evt_paid", "checkout.session.completed") });
+        var again = await fulfilment.FulfilAsync(Paid(order) with { ReportedBy = new PaymentEvent("evt_again", "checkout.session.completed") });
+
+        Assert.Equal((FulfilmentOutcome.Fulfilled, FulfilmentOutcome.AlreadyFulfilled), (first, again));
+        var events = _fx.Get<PaymentEventService>();
+        Assert.True(await events.IsEventHandledAsync("evt_paid"));
+        Assert.False(await events.IsEventHandledAsync("evt_again"));
+    }
+
+    [Fact]
     public async Task Each_payment_event_is_recorded_once()
     {
         var events = _fx.Get<PaymentEventService>();

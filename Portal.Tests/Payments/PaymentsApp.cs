@@ -215,7 +215,7 @@ public partial class PaymentsApp : IAsyncLifetime
 
     private sealed class FailingOnceEventHandler(IStripeEventHandler inner, ConcurrentDictionary<string, bool> failOnce) : IStripeEventHandler
     {
-        public Task HandleAsync(Event stripeEvent, CancellationToken cancellationToken) =>
+        public Task<bool> HandleAsync(Event stripeEvent, CancellationToken cancellationToken) =>
             failOnce.TryRemove(stripeEvent.Id, out _)
                 ? throw new InvalidOperationException($"Simulated failure while handling {stripeEvent.Id}.")
                 : inner.HandleAsync(stripeEvent, cancellationToken);

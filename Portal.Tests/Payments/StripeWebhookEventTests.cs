@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Licensing;
 using Portal.Domain.Ordering;
 using Portal.Payments;
@@ -45,6 +46,22 @@ public sealed class StripeWebhookEventTests(PaymentsApp app)
         Assert.Equal(35, await app.SeatsAsync(customer.OrganizationId));
         Assert.Equal([25, 10], (await app.LicensesAsync(order.Id)).Select(l => l.Seats));
         Assert.Equal((1, 1), await CountsAsync(order.Id));
+    }
+
+    [Fact]
+    public async Task A_paid_checkout_records_its_event_with_the_fulfilment_not_in_a_second_write()
+    {
+        var (_, order, session) = await CheckoutAsync();
+        app.Stripe.MarkPaid(session.Id);
+        var json = app.Stripe.SessionEvent("checkout.session.completed", session.Id);
+        var eventId = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
+
+        Assert.Equal(HttpStatusCode.OK, await app.Stripe.SendAsync(json));
+
+        Assert.Equal(OrderStatus.Fulfilled, (await app.OrderAsync(order.Id)).Status);
+        Assert.True(await app.Services.GetRequiredService<PaymentEventService>().IsEventHandledAsync(eventId));
+        // A second write of the id would have lost to the first on the unique key, which the webhook logs.
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains(eventId) && e.Message.Contains("handled by two deliveries at once"));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class WebhookCrashWindowTests
         public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Finished { get; private set; }
 
-        public async Task HandleAsync(Event stripeEvent, CancellationToken cancellationToken)
+        public async Task<bool> HandleAsync(Event stripeEvent, CancellationToken cancellationToken)
         {
             if (Interlocked.Increment(ref _calls) == 1)
             {
@@ -70,6 +70,7 @@ public sealed class WebhookCrashWindowTests
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             Finished++;
+            return false;
         }
     }
 }

@@ -7,7 +7,8 @@ namespace Portal.Payments;
 /// <summary>Turns one verified Stripe event into what it means for an order. Throws when the work must be retried.</summary>
 public interface IStripeEventHandler
 {
-    Task HandleAsync(Event stripeEvent, CancellationToken cancellationToken);
+    /// <summary>Handles the event; true when its handling also recorded the event as handled, in the same save.</summary>
+    Task<bool> HandleAsync(Event stripeEvent, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -29,32 +30,47 @@ public sealed class StripeEventHandler(FulfilmentService fulfilment, PaymentEven
         EventTypes.ChargeDisputeCreated,
     ];
 
-    public Task HandleAsync(Event stripeEvent, CancellationToken cancellationToken) => stripeEvent.Type switch
+    public async Task<bool> HandleAsync(Event stripeEvent, CancellationToken cancellationToken)
     {
-        EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded =>
-            WithSessionAsync(stripeEvent, (session, orderId) => PaidAsync(stripeEvent, session, orderId, cancellationToken)),
-        EventTypes.CheckoutSessionAsyncPaymentFailed =>
-            WithSessionAsync(stripeEvent, async (_, orderId) => Log(stripeEvent, orderId, "payment failed", await payments.PaymentFailedAsync(orderId, cancellationToken))),
-        EventTypes.CheckoutSessionExpired =>
-            WithSessionAsync(stripeEvent, async (_, orderId) => Log(stripeEvent, orderId, "expired", await payments.ExpireAsync(orderId, cancellationToken))),
-        EventTypes.ChargeRefunded => RefundedAsync(stripeEvent, cancellationToken),
-        EventTypes.ChargeDisputeCreated => DisputedAsync(stripeEvent, cancellationToken),
-        _ => Ignored(stripeEvent),
-    };
+        switch (stripeEvent.Type)
+        {
+            case EventTypes.CheckoutSessionCompleted or EventTypes.CheckoutSessionAsyncPaymentSucceeded:
+                return OfSession(stripeEvent) is var (session, orderId) && await PaidAsync(stripeEvent, session, orderId, cancellationToken);
+            case EventTypes.CheckoutSessionAsyncPaymentFailed:
+                if (OfSession(stripeEvent) is var (_, failedOrderId))
+                    Log(stripeEvent, failedOrderId, "payment failed", await payments.PaymentFailedAsync(failedOrderId, cancellationToken));
+                return false;
+            case EventTypes.CheckoutSessionExpired:
+                if (OfSession(stripeEvent) is var (_, expiredOrderId))
+                    Log(stripeEvent, expiredOrderId, "expired", await payments.ExpireAsync(expiredOrderId, cancellationToken));
+                return false;
+            case EventTypes.ChargeRefunded:
+                await RefundedAsync(stripeEvent, cancellationToken);
+                return false;
+            case EventTypes.ChargeDisputeCreated:
+                await DisputedAsync(stripeEvent, cancellationToken);
+                return false;
+            default:
+                logger.LogInformation("Stripe event {EventId} ({EventType}) acknowledged; Portal does not use it", stripeEvent.Id, stripeEvent.Type);
+                return false;
+        }
+    }
 
-    private async Task PaidAsync(Event stripeEvent, Session session, Guid orderId, CancellationToken cancellationToken)
+    /// <summary>Fulfils a paid checkout; true when this fulfilled the order, which records the event with it.</summary>
+    private async Task<bool> PaidAsync(Event stripeEvent, Session session, Guid orderId, CancellationToken cancellationToken)
     {
         if (!StripeSessions.IsPaid(session))
         {
             logger.LogInformation("Stripe event {EventId} ({EventType}): checkout {SessionId} of order {OrderId} is complete but {PaymentStatus}; waiting for the delayed payment",
                 stripeEvent.Id, stripeEvent.Type, session.Id, orderId, session.PaymentStatus);
-            return;
+            return false;
         }
-        var paid = StripeSessions.ToPaidCheckout(session, orderId);
+        var paid = StripeSessions.ToPaidCheckout(session, orderId) with { ReportedBy = new PaymentEvent(stripeEvent.Id, stripeEvent.Type) };
         var outcome = await fulfilment.FulfilAsync(paid, cancellationToken);
         var level = outcome is FulfilmentOutcome.Fulfilled or FulfilmentOutcome.AlreadyFulfilled ? LogLevel.Information : LogLevel.Warning;
         logger.Log(level, "Stripe event {EventId} ({EventType}): order {OrderId} paid {AmountPaid} {Currency} through checkout {SessionId}, payment {PaymentIntentId}: {Outcome}",
             stripeEvent.Id, stripeEvent.Type, orderId, paid.AmountPaid, paid.Currency, session.Id, session.PaymentIntentId, outcome);
+        return outcome == FulfilmentOutcome.Fulfilled;
     }
 
     private async Task RefundedAsync(Event stripeEvent, CancellationToken cancellationToken)
@@ -98,30 +114,25 @@ public sealed class StripeEventHandler(FulfilmentService fulfilment, PaymentEven
                 $"Stripe event {stripeEvent.Id} ({stripeEvent.Type}) is about payment {paymentIntentId}, which no order records yet; Stripe will deliver it again.");
     }
 
-    private Task WithSessionAsync(Event stripeEvent, Func<Session, Guid, Task> handle)
+    /// <summary>The event's checkout session and the order it pays for; null (logged, then ignored) when either is missing.</summary>
+    private (Session Session, Guid OrderId)? OfSession(Event stripeEvent)
     {
         if (stripeEvent.Data.Object is not Session session)
         {
             logger.LogWarning("Stripe event {EventId} ({EventType}) carries no checkout session; ignored", stripeEvent.Id, stripeEvent.Type);
-            return Task.CompletedTask;
+            return null;
         }
         if (StripeSessions.OrderId(session) is not { } orderId)
         {
             logger.LogWarning("Stripe event {EventId} ({EventType}): checkout {SessionId} has no Portal order id; ignored", stripeEvent.Id, stripeEvent.Type, session.Id);
-            return Task.CompletedTask;
+            return null;
         }
-        return handle(session, orderId);
+        return (session, orderId);
     }
 
     private void Log(Event stripeEvent, Guid orderId, string what, bool changed) =>
         logger.LogInformation("Stripe event {EventId} ({EventType}): order {OrderId} {What}; order changed: {Changed}",
             stripeEvent.Id, stripeEvent.Type, orderId, what, changed);
-
-    private Task Ignored(Event stripeEvent)
-    {
-        logger.LogInformation("Stripe event {EventId} ({EventType}) acknowledged; Portal does not use it", stripeEvent.Id, stripeEvent.Type);
-        return Task.CompletedTask;
-    }
 }
 
 /// <summary>A payment event arrived before the event that records the payment; its delivery fails so Stripe retries it.</summary>

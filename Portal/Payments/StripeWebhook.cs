@@ -9,8 +9,8 @@ namespace Portal.Payments;
 /// <summary>
 /// <c>POST /stripe/webhook</c>: the raw body is verified with Stripe.net's <see cref="EventUtility"/> (signature, 300 s
 /// tolerance, the pinned API version). A request that fails is refused with 400 and a logged reason, never a 500.
-/// An event id is recorded once its handling has committed; a later delivery of a recorded id is answered 200 without
-/// being handled again. When handling fails the answer is 500 and nothing is recorded, so Stripe delivers it again.
+/// An event id is recorded with its handling (a fulfilment saves it in its own transaction) or once its handling has
+/// committed; a later delivery of a recorded id is answered 200 without being handled again. When handling fails the answer is 500 and nothing is recorded, so Stripe delivers it again.
 /// Handling comes before recording so that a crash (or two instances getting the same event) can only make an event
 /// be handled twice, which every handler tolerates because the order's state decides what happens; recording first
 /// lost the order of an event whose handling was cut short by a crash, as its redelivery was answered "already handled".
@@ -80,9 +80,10 @@ public sealed class StripeWebhook(
             return Results.Ok();
         }
 
+        bool recorded;
         try
         {
-            await handler.HandleAsync(stripeEvent, cancellationToken);
+            recorded = await handler.HandleAsync(stripeEvent, cancellationToken);
         }
         catch (Exception failure)
         {
@@ -92,7 +93,7 @@ public sealed class StripeWebhook(
                 logger.LogError(failure, "Stripe event {EventId} ({EventType}) could not be handled; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
             return Results.Text("The event could not be handled; deliver it again.", statusCode: StatusCodes.Status500InternalServerError);
         }
-        if (!await payments.TryRecordEventAsync(stripeEvent.Id, stripeEvent.Type, CancellationToken.None))
+        if (!recorded && !await payments.TryRecordEventAsync(stripeEvent.Id, stripeEvent.Type, CancellationToken.None))
             logger.LogInformation("Stripe event {EventId} ({EventType}) was handled by two deliveries at once; its outcome applied once", stripeEvent.Id, stripeEvent.Type);
         return Results.Ok();
     }
