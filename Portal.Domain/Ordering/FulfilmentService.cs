@@ -62,7 +62,7 @@ public sealed class FulfilmentService(
         EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Organizations.Single(o => o.Id == id)));
 
     private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Product>>> ProductWithPacks = new(() =>
-        EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Products.Include(p => p.Packs).Single(p => p.Id == id)));
+        EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Products.AsNoTracking().Include(p => p.Packs).Single(p => p.Id == id)));
 
     /// <summary>
     /// Fulfils the order once. Only <see cref="FulfilmentOutcome.Fulfilled"/> means this call fulfilled it, and saved

@@ -18,9 +18,11 @@ public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> contexts, Tim
     {
         ArgumentNullException.ThrowIfNull(db);
         var message = OutboxMessage.Create(email, clock.GetUtcNow());
+        // The tracked entries, not DbSet.Local: that builds a view of them which EF then keeps in step with every
+        // later change in the context.
         if (message.DeduplicationKey is { } key
-            && db.OutboxMessages.Local.FirstOrDefault(m => m.DeduplicationKey == key) is { } alreadyQueued)
-            return alreadyQueued;
+            && db.ChangeTracker.Entries<OutboxMessage>().FirstOrDefault(m => m.Entity.DeduplicationKey == key) is { } alreadyQueued)
+            return alreadyQueued.Entity;
 
         db.OutboxMessages.Add(message);
         WakeWorkerAfterSaving(db);
