@@ -62,7 +62,8 @@ public sealed class OutboxHostingTests
         await queue.ClaimAsync("instance-a");
         var update = Assert.Single(commands.Texts, sql => sql.Contains("UPDATE"));
         var claimed = OutboxMessage.Create(OutboxHarness.Email(), DateTimeOffset.UnixEpoch);
-        Assert.Equal(OutboxOutcome.LeaseLost, await queue.MarkSentAsync(claimed)); // no row came back: not ours
+        commands.RowsAffected = 0; // the update found no row that this claim holds
+        Assert.Equal(OutboxOutcome.LeaseLost, await queue.MarkSentAsync(claimed));
 
         var parser = new TSql170Parser(initialQuotedIdentifiers: true);
         foreach (var sql in commands.Texts)
@@ -74,8 +75,8 @@ public sealed class OutboxHostingTests
         Assert.Contains("[LockedUntil] IS NULL OR", update);
         Assert.Matches(@"WHERE \[o\]\.\[Id\] IN \(\s+SELECT TOP\(", update);
         var markSent = Assert.Single(commands.Texts, sql => sql.Contains("[Status] = @"));
-        Assert.Contains("WHERE [Id] = @", markSent);
-        Assert.Matches(@"AND \[LockedBy\] (= @\w+|IS NULL)", markSent);
+        Assert.Matches(@"WHERE \[o\]\.\[Id\] = @\w+", markSent);
+        Assert.Matches(@"AND \[o\]\.\[LockedBy\] (= @\w+|IS NULL)", markSent);
     }
 
     private static string RepositoryRoot()
@@ -114,11 +115,14 @@ public sealed class OutboxHostingTests
     {
         public List<string> Texts { get; } = [];
 
+        /// <summary>What every UPDATE answers it changed.</summary>
+        public int RowsAffected { get; set; } = 1;
+
         public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
             Texts.Add(command.CommandText);
-            return ValueTask.FromResult(InterceptionResult<int>.SuppressWithResult(1));
+            return ValueTask.FromResult(InterceptionResult<int>.SuppressWithResult(RowsAffected));
         }
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
