@@ -54,7 +54,8 @@ public sealed class FulfilmentService(
     /// <summary>Saves that lose a race are tried again from the read this many times in all.</summary>
     private const int Attempts = 3;
 
-    // Compiled once: every webhook reads these three, and building and looking up the LINQ query was a fifth of the read.
+    // Compiled (once per model): every paid webhook reads these three, and building and looking up a LINQ query each
+    // time cost more than running these small ones (docs/performance.md, change 18).
     private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Order?>>> OrderWithLines = new(() =>
         EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Orders.Include(o => o.Lines).SingleOrDefault(o => o.Id == id)));
 
