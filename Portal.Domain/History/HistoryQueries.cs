@@ -39,7 +39,7 @@ public static class HistoryQueries
     public static Task<List<HistoryEntry>> RecentAsync(PortalDbContext db, Guid organizationId, int count, CancellationToken cancellationToken = default) =>
         Recent.For(db)(db, organizationId, Math.Clamp(count, 1, AuditLog.MaxPageSize)).ToListAsync(cancellationToken).AsTask();
 
-    // Compiled once: every dashboard reads it.
+    // Compiled (CompiledQuery): every dashboard reads it.
     private static readonly CompiledQuery<Func<PortalDbContext, Guid, int, IAsyncEnumerable<HistoryEntry>>> Recent = new(() =>
         EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId, int count) => db.AuditEvents.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId && e.VisibleToCustomer)

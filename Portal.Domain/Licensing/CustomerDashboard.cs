@@ -35,7 +35,7 @@ public sealed record CustomerDashboard(
 
     private sealed record OrganizationRow(DashboardOrganization Organization, Guid LicensesRevision);
 
-    // Compiled once, as every query the dashboard makes: building and looking up a LINQ query cost more than running it.
+    // Compiled (CompiledQuery), as every query the dashboard makes: building and looking up a LINQ query cost more than running it.
     private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<OrganizationRow?>>> OrganizationOf = new(() =>
         EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId, CancellationToken _) => db.Organizations
             .Where(o => o.Id == organizationId)

@@ -62,7 +62,7 @@ public sealed record CustomerOverview(
 
     private sealed record EvaluationRow(Guid ProductId, int Major, DateTimeOffset ExpiresAt, bool Pending);
 
-    // Compiled once: the dashboard, every customer's first page, reads them all (CustomerDashboard).
+    // Compiled (CompiledQuery): the dashboard, every customer's first page, reads them all (CustomerDashboard).
     private static readonly CompiledQuery<Func<PortalDbContext, IAsyncEnumerable<Product>>> Catalog = new(() =>
         EF.CompileAsyncQuery((PortalDbContext db) => db.Products.AsNoTracking().Include(p => p.Packs)));
 

@@ -197,7 +197,7 @@ public sealed class LicensingService(ILicenseKeySigner signer, AuditLog audit, T
     }
 
     // Newest first and the first match, not MAX: the (organization, issued) index is then read from its end and stops
-    // at the latest purchase instead of visiting every license (docs/performance.md). Compiled once: every dashboard asks.
+    // at the latest purchase instead of visiting every license (docs/performance.md). Compiled (CompiledQuery): every dashboard asks.
     private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<DateTimeOffset?>>> LatestPurchase = new(() =>
         EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId, CancellationToken _) => db.Set<License>()
             .Where(l => l.OrganizationId == organizationId && l.Source != LicenseSource.Complimentary

@@ -25,7 +25,7 @@ public enum PaymentEventOutcome
 
 public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFactory, LicensingService licensing, AuditLog audit, TimeProvider clock)
 {
-    // Compiled once: every webhook delivery asks it first.
+    // Compiled (CompiledQuery): every webhook delivery asks it first.
     private static readonly CompiledQuery<Func<PortalDbContext, string, CancellationToken, Task<bool>>> IsRecorded = new(() =>
         EF.CompileAsyncQuery((PortalDbContext db, string eventId, CancellationToken _) => db.ProcessedPaymentEvents.Any(e => e.Id == eventId)));
 

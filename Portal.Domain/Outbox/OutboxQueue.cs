@@ -108,8 +108,8 @@ public sealed class OutboxQueue
         var claim = message.LockedBy;
         var outcome = change(message);
         await using var db = _contexts.CreateDbContext();
-        // One UPDATE of the delivery state, applied only where this claim still holds the row; attaching the message
-        // and its attachments to a context to save the same columns cost several times more per email sent.
+        // One UPDATE of the delivery state, applied only where this claim still holds the row, rather than attaching the
+        // message and its attachments to a context to save the same columns.
         var written = await db.OutboxMessages
             .Where(m => m.Id == message.Id && m.LockedBy == claim)
             .ExecuteUpdateAsync(set => set

@@ -10,7 +10,8 @@ namespace Portal.Payments;
 /// <c>POST /stripe/webhook</c>: the raw body is verified with Stripe.net's <see cref="EventUtility"/> (signature, 300 s
 /// tolerance, the pinned API version). A request that fails is refused with 400 and a logged reason, never a 500.
 /// An event id is recorded with its handling (a fulfilment saves it in its own transaction) or once its handling has
-/// committed; a later delivery of a recorded id is answered 200 without being handled again. When handling fails the answer is 500 and nothing is recorded, so Stripe delivers it again.
+/// committed; a later delivery of a recorded id is answered 200 without being handled again. When handling fails the
+/// answer is 500 and nothing is recorded, so Stripe delivers it again.
 /// Handling comes before recording so that a crash (or two instances getting the same event) can only make an event
 /// be handled twice, which every handler tolerates because the order's state decides what happens; recording first
 /// lost the order of an event whose handling was cut short by a crash, as its redelivery was answered "already handled".
