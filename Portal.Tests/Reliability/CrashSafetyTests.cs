@@ -60,7 +60,9 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
                 Assert.Equal(OrderStatus.Fulfilled, order.Status);
                 Assert.Equal(order.ExpectedLicenses, order.Licenses);
                 Assert.Equal((1, 1, 1), (order.FulfilmentRecords, order.OutboxRows, order.OutboxSent));
-                Assert.InRange(order.EmailsReceived, 1, 2);
+                // One email can be in flight at more than one kill: its lease runs out after a restart, and the next
+                // instance is killed while sending it again. The repeats of all emails together are bounded below.
+                Assert.InRange(order.EmailsReceived, 1, 1 + Kills);
             });
             Assert.Equal((Orders, Orders), (registrations, fulfilled));
             // At least once: a process killed after the SMTP server took an email but before the outbox recorded it sends
