@@ -18,8 +18,9 @@ public static class LoadHarness
             Console.Error.WriteLine("""
                 Usage: dotnet run -c Release --project Portal.Load -- webhooks|pages|circuits|all [options]
                   --events 2000 --orders 1800 --senders 16 --organizations 50      webhooks
-                  --warmup-orders 300                                              webhooks: paid first, not measured
-                  --licenses 10000 --connections 32 --seconds 20 --warmup 5        pages (licenses: also for circuits)
+                  --warmup-orders 15000   webhooks: at most this many paid first, not measured, 300 at a time until the JIT settles
+                  --licenses 10000 --connections 32 --seconds 20                   pages (licenses: also for circuits)
+                  --warmup 90             pages: at most this many seconds of requests first, not measured, until the JIT settles
                   --paths /dashboard,/licenses                                     pages: what each connection GETs in turn
                   --circuits 20                                                    circuits
                   --hold 0             circuits: seconds to keep one and then N+1 circuits open, for heap snapshots
@@ -52,8 +53,8 @@ public static class LoadHarness
                 var task = scenario switch
                 {
                     "webhooks" => new WebhookScenario(app, new WebhookOptions(
-                        Option("events", 2000), Option("orders", 1800), Option("senders", 16), Option("organizations", 50), Option("warmup-orders", 300))).RunAsync(results),
-                    "pages" => new PagesScenario(app, new PagesOptions(Option("connections", 32), Option("seconds", 20), Option("warmup", 5),
+                        Option("events", 2000), Option("orders", 1800), Option("senders", 16), Option("organizations", 50), Option("warmup-orders", 15_000))).RunAsync(results),
+                    "pages" => new PagesScenario(app, new PagesOptions(Option("connections", 32), Option("seconds", 20), Option("warmup", 90),
                         options.TryGetValue("paths", out var paths) ? paths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : PagesOptions.DefaultPaths)).RunAsync(results),
                     _ => new CircuitsScenario(app, new CircuitsOptions(Option("circuits", 20), TimeSpan.FromSeconds(Option("hold", 0)))).RunAsync(results),
                 };

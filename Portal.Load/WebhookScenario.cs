@@ -24,29 +24,41 @@ public sealed class WebhookScenario(LoadApp app, WebhookOptions options)
 
     private sealed record Delivery(PaidOrder Order, string EventJson);
 
+    private sealed record Buyers(Guid ProductId, IReadOnlyList<Guid> Packs, IReadOnlyList<Guid> Organizations);
+
+    /// <summary>Warm-up orders are placed and paid this many at a time, until the JIT has settled.</summary>
+    public const int WarmupRound = 300;
+
     public async Task RunAsync(Results results)
     {
         const string scenario = "webhooks";
         results.Note($"webhooks: machine before the run: {Results.Machine()}");
         var stopwatch = Stopwatch.StartNew();
-        var placed = await PlaceOrdersAsync(options.WarmupOrders + options.Orders);
-        Console.WriteLine($"webhooks: {placed.Count} pending orders placed through OrderService in {stopwatch.Elapsed.TotalSeconds:0.0} s");
-        var warmup = placed.Take(options.WarmupOrders).ToList();
-        var orders = placed.Skip(options.WarmupOrders).ToList();
+        var buyers = await RegisterBuyersAsync();
+        var orders = await PlaceOrdersAsync(buyers, 0, options.Orders);
+        Console.WriteLine($"webhooks: {orders.Count} pending orders placed through OrderService in {stopwatch.Elapsed.TotalSeconds:0.0} s");
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Senders }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var failed = new System.Collections.Concurrent.ConcurrentBag<Delivery>();
-        // A server that has been up a while: the first payments after start pay for JIT and caches, which the
-        // measured burst should not (as the pages scenario's warm-up).
-        await SendAllAsync(http, warmup.Select((order, i) => new Delivery(order,
-            StripeEvents.CheckoutCompleted($"evt_warmup_{i:D6}", order.SessionId, order.OrderId, order.Total, order.Currency))).ToList(), new Latencies(), failed);
-        var deliveries = Deliveries(orders);
+        // A server that has been up a while has the JIT behind it; a fresh one under full load compiles for tens of
+        // seconds, which the measured burst should not include (as the pages scenario's warm-up).
+        var warmup = new List<PaidOrder>();
+        var warmedUp = await WarmUp.UntilJitSettlesAsync((options.WarmupOrders + WarmupRound - 1) / WarmupRound, async round =>
+        {
+            var batch = await PlaceOrdersAsync(buyers, options.Orders + warmup.Count, Math.Min(WarmupRound, options.WarmupOrders - warmup.Count));
+            warmup.AddRange(batch);
+            await SendAllAsync(http, Deliveries(batch, $"warmup_{round:D3}"), new Latencies(), failed);
+        });
+        Console.WriteLine($"webhooks: warm-up {warmedUp.Describe($"{warmup.Count:N0} orders placed and paid")}");
+        var deliveries = Deliveries(orders, "load");
         var latencies = new Latencies();
         var cpu = new CpuMeter();
+        var jit = new JitMeter();
         var started = Stopwatch.GetTimestamp();
         await SendAllAsync(http, deliveries, latencies, failed);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuUsed = cpu.Elapsed;
+        var compiled = jit.ToString();
 
         // Stripe delivers a refused event again later; so does the harness, after the measured burst.
         var redelivered = 0;
@@ -58,6 +70,8 @@ public sealed class WebhookScenario(LoadApp app, WebhookOptions options)
 
         var eventsPerSecond = deliveries.Count / elapsed.TotalSeconds;
         var fulfilmentsPerSecond = orders.Count / elapsed.TotalSeconds;
+        results.Add(new Figure(scenario, "warm-up, not measured: orders paid until the JIT settled",
+            warmedUp.Describe($"{warmup.Count:N0} orders"), "settled", warmedUp.Settled));
         results.Add(new Figure(scenario, $"{deliveries.Count:N0} events ({deliveries.Count - orders.Count:N0} duplicates) for {orders.Count:N0} orders, {options.Senders} senders",
             $"{elapsed.TotalSeconds:0.00} s"));
         results.Add(new Figure(scenario, "events per second", eventsPerSecond.ToString("N0", CultureInfo.InvariantCulture)));
@@ -66,8 +80,9 @@ public sealed class WebhookScenario(LoadApp app, WebhookOptions options)
         results.Add(new Figure(scenario, "latency p50 / p99", $"{latencies.Percentile(50):0.0} / {latencies.Percentile(99):0.0} ms"));
         results.Add(new Figure(scenario, "CPU time per event (app + sender, all cores) → events/s if 2 cores were Portal's",
             $"{cpuUsed.TotalMilliseconds / deliveries.Count:0.00} ms → {2 * deliveries.Count / cpuUsed.TotalSeconds:N0} /s"));
+        results.Add(new Figure(scenario, "JIT compilation during the burst (all threads)", compiled));
         results.Add(new Figure(scenario, "deliveries not answered 2xx (then delivered again)", $"{failed.Count} ({redelivered} accepted the second time)"));
-        await CheckFulfilledOnceAsync(placed, results);
+        await CheckFulfilledOnceAsync([.. warmup, .. orders], results);
     }
 
     /// <summary>Sends the deliveries from <see cref="WebhookOptions.Senders"/> concurrent senders, each taking the next one.</summary>
@@ -100,43 +115,41 @@ public sealed class WebhookScenario(LoadApp app, WebhookOptions options)
         return response.StatusCode;
     }
 
-    /// <summary>
-    /// Pending orders of one or two OfficeStatus packs for a number of organizations, placed as the buy page places them
-    /// (<see cref="OrderService"/>), each with a checkout session attached as Portal's checkout attaches it.
-    /// </summary>
-    private async Task<IReadOnlyList<PaidOrder>> PlaceOrdersAsync(int count)
+    /// <summary>The product, its packs of up to 10 users and the organizations that buy them (registered here).</summary>
+    private async Task<Buyers> RegisterBuyersAsync()
     {
-        var services = app.Services;
-        var orderService = services.GetRequiredService<OrderService>();
-        var dbFactory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
-        Guid productId;
-        IReadOnlyList<Guid> packs;
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var product = await db.Products.AsNoTracking().Include(p => p.Packs).SingleAsync();
         var organizationIds = new List<Guid>();
-        await using (var db = await dbFactory.CreateDbContextAsync())
+        for (var i = 0; i < options.Organizations; i++)
         {
-            var product = await db.Products.AsNoTracking().Include(p => p.Packs).SingleAsync();
-            productId = product.Id;
-            packs = product.Packs.Where(p => p.Seats <= 10).OrderBy(p => p.Seats).Select(p => p.Id).ToList();
-            for (var i = 0; i < options.Organizations; i++)
-            {
-                var organization = Organization.Register($"Load customer {i}", OrganizationKind.Commercial, "GB",
-                    $"billing-{i}@load.example", DateTimeOffset.UtcNow.AddDays(-30));
-                db.Organizations.Add(organization);
-                organizationIds.Add(organization.Id);
-            }
-            await db.SaveChangesAsync();
+            var organization = Organization.Register($"Load customer {i}", OrganizationKind.Commercial, "GB",
+                $"billing-{i}@load.example", DateTimeOffset.UtcNow.AddDays(-30));
+            db.Organizations.Add(organization);
+            organizationIds.Add(organization.Id);
         }
+        await db.SaveChangesAsync();
+        return new Buyers(product.Id, product.Packs.Where(p => p.Seats <= 10).OrderBy(p => p.Seats).Select(p => p.Id).ToList(), organizationIds);
+    }
 
+    /// <summary>
+    /// Pending orders of one or two OfficeStatus packs, numbered from <paramref name="first"/>, placed as the buy page
+    /// places them (<see cref="OrderService"/>), each with a checkout session attached as Portal's checkout attaches it.
+    /// </summary>
+    private async Task<IReadOnlyList<PaidOrder>> PlaceOrdersAsync(Buyers buyers, int first, int count)
+    {
+        var orderService = app.Services.GetRequiredService<OrderService>();
         var placed = new PaidOrder[count];
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, cancellationToken) =>
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (index, cancellationToken) =>
         {
+            var i = first + index;
             var quantity = 1 + i % 2;
             var buyer = $"buyer-{i}@load.example";
-            var order = await orderService.PlaceAsync(organizationIds[i % organizationIds.Count], Actor.Person($"load-buyer-{i}", buyer, Roles.Customer), buyer,
-                new Cart(productId, [new CartPack(packs[i % packs.Count], quantity)], []), cancellationToken);
+            var order = await orderService.PlaceAsync(buyers.Organizations[i % buyers.Organizations.Count], Actor.Person($"load-buyer-{i}", buyer, Roles.Customer), buyer,
+                new Cart(buyers.ProductId, [new CartPack(buyers.Packs[i % buyers.Packs.Count], quantity)], []), cancellationToken);
             var sessionId = $"cs_load_{i:D6}_{order.Id:N}";
             await orderService.AttachCheckoutSessionAsync(order.Id, sessionId, cancellationToken);
-            placed[i] = new PaidOrder(order.Id, sessionId, order.Total, order.Currency, quantity);
+            placed[index] = new PaidOrder(order.Id, sessionId, order.Total, order.Currency, quantity);
         });
         return placed;
     }
@@ -145,18 +158,19 @@ public sealed class WebhookScenario(LoadApp app, WebhookOptions options)
     /// One event per order, then the duplicates: half the same event delivered again, half a second event for the same
     /// session. Shuffled (fixed seed), so a duplicate may arrive while its twin is being handled.
     /// </summary>
-    private List<Delivery> Deliveries(IReadOnlyList<PaidOrder> orders)
+    private List<Delivery> Deliveries(IReadOnlyList<PaidOrder> orders, string prefix)
     {
         var deliveries = orders.Select((order, i) => new Delivery(order,
-            StripeEvents.CheckoutCompleted($"evt_load_{i:D6}", order.SessionId, order.OrderId, order.Total, order.Currency))).ToList();
+            StripeEvents.CheckoutCompleted($"evt_{prefix}_{i:D6}", order.SessionId, order.OrderId, order.Total, order.Currency))).ToList();
         var random = new Random(9);
-        var duplicates = options.Events - orders.Count;
+        // As many duplicates per order as the measured burst has.
+        var duplicates = (int)Math.Round((double)(options.Events - options.Orders) * orders.Count / options.Orders);
         for (var d = 0; d < duplicates; d++)
         {
             var i = random.Next(orders.Count);
             deliveries.Add(d % 2 == 0
                 ? deliveries[i]
-                : new Delivery(orders[i], StripeEvents.CheckoutCompleted($"evt_load_dup_{d:D6}", orders[i].SessionId, orders[i].OrderId, orders[i].Total, orders[i].Currency)));
+                : new Delivery(orders[i], StripeEvents.CheckoutCompleted($"evt_{prefix}_dup_{d:D6}", orders[i].SessionId, orders[i].OrderId, orders[i].Total, orders[i].Currency)));
         }
         random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(deliveries));
         return deliveries;
