@@ -88,4 +88,10 @@ public sealed class PagesScenario(LoadApp app, PagesOptions options)
 public sealed record PagesOptions(int Connections, int Seconds, int WarmupSeconds, IReadOnlyList<string> Paths)
 {
     public static readonly IReadOnlyList<string> DefaultPaths = ["/dashboard", "/licenses"];
+
+    /// <summary>These options, or an <see cref="ArgumentException"/> saying which one cannot be run.</summary>
+    public PagesOptions Validated() =>
+        Connections < 1 || Seconds < 1 || WarmupSeconds < 0 || Paths.Count == 0
+            ? throw new ArgumentException("--connections and --seconds must be at least 1, --warmup at least 0, and --paths name a page.")
+            : this;
 }

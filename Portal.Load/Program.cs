@@ -18,9 +18,11 @@ public static class LoadHarness
             Console.Error.WriteLine("""
                 Usage: dotnet run -c Release --project Portal.Load -- webhooks|pages|circuits|all [options]
                   --events 2000 --orders 1800 --senders 16 --organizations 50      webhooks
-                  --warmup-orders 15000   webhooks: at most this many paid first, not measured, 300 at a time until the JIT settles
+                  --warmup-orders 15000   webhooks: at most this many paid first, not measured, 300 at a time until the JIT
+                                          settles (3 quiet rounds in a row: fewer than 900 never settle)
                   --licenses 10000 --connections 32 --seconds 20                   pages (licenses: also for circuits)
-                  --warmup 90             pages: at most this many seconds of requests first, not measured, until the JIT settles
+                  --warmup 90             pages: at most this many seconds of requests first, not measured, until the JIT
+                                          settles (3 quiet seconds in a row: fewer than 3 never settle)
                   --paths /dashboard,/licenses                                     pages: what each connection GETs in turn
                   --circuits 20                                                    circuits
                   --hold 0             circuits: seconds to keep one and then N+1 circuits open, for heap snapshots
@@ -28,9 +30,32 @@ public static class LoadHarness
                 """);
             return 2;
         }
-        var options = Options(args[1..]);
-        int Option(string name, int fallback) =>
-            options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+        Dictionary<string, string> options;
+        WebhookOptions webhookOptions;
+        PagesOptions pagesOptions;
+        CircuitsOptions circuitsOptions;
+        int licenses;
+        try
+        {
+            options = Options(args[1..]);
+            int Option(string name, int fallback) =>
+                options.TryGetValue(name, out var value)
+                    ? int.TryParse(value, CultureInfo.InvariantCulture, out var number) ? number : throw new ArgumentException($"--{name} takes a whole number, not '{value}'.")
+                    : fallback;
+            webhookOptions = new WebhookOptions(
+                Option("events", 2000), Option("orders", 1800), Option("senders", 16), Option("organizations", 50), Option("warmup-orders", 15_000)).Validated();
+            pagesOptions = new PagesOptions(Option("connections", 32), Option("seconds", 20), Option("warmup", 90),
+                options.TryGetValue("paths", out var paths) ? paths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : PagesOptions.DefaultPaths).Validated();
+            circuitsOptions = new CircuitsOptions(Option("circuits", 20), TimeSpan.FromSeconds(Option("hold", 0)));
+            licenses = Option("licenses", 10_000);
+            if (circuitsOptions.Circuits < 1 || licenses < 0)
+                throw new ArgumentException("--circuits must be at least 1 and --licenses at least 0.");
+        }
+        catch (ArgumentException invalid)
+        {
+            Console.Error.WriteLine(invalid.Message);
+            return 2;
+        }
         var run = chosen == "all" ? scenarios : [chosen];
 
         var results = new Results();
@@ -41,7 +66,6 @@ public static class LoadHarness
             Console.WriteLine($"Portal listening on {app.BaseAddress} (data folder {app.DataFolder})");
             if (run.Contains("pages") || run.Contains("circuits"))
             {
-                var licenses = Option("licenses", 10_000);
                 var seeding = Stopwatch.StartNew();
                 await LargeOrganization.GrowAsync(app.Services, licenses);
                 Console.WriteLine($"{LargeOrganization.Email}'s organization has at least {licenses:N0} licenses ({seeding.Elapsed.TotalSeconds:0.0} s to issue the missing ones)");
@@ -52,11 +76,9 @@ public static class LoadHarness
                 Console.WriteLine($"Running {scenario}...");
                 var task = scenario switch
                 {
-                    "webhooks" => new WebhookScenario(app, new WebhookOptions(
-                        Option("events", 2000), Option("orders", 1800), Option("senders", 16), Option("organizations", 50), Option("warmup-orders", 15_000))).RunAsync(results),
-                    "pages" => new PagesScenario(app, new PagesOptions(Option("connections", 32), Option("seconds", 20), Option("warmup", 90),
-                        options.TryGetValue("paths", out var paths) ? paths.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : PagesOptions.DefaultPaths)).RunAsync(results),
-                    _ => new CircuitsScenario(app, new CircuitsOptions(Option("circuits", 20), TimeSpan.FromSeconds(Option("hold", 0)))).RunAsync(results),
+                    "webhooks" => new WebhookScenario(app, webhookOptions).RunAsync(results),
+                    "pages" => new PagesScenario(app, pagesOptions).RunAsync(results),
+                    _ => new CircuitsScenario(app, circuitsOptions).RunAsync(results),
                 };
                 await task;
             }

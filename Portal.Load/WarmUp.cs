@@ -14,9 +14,10 @@ public static class WarmUp
     public const double QuietShare = 0.02;
     public const int QuietSlices = 3;
 
-    /// <param name="maxSlices">The most slices to run, settled or not.</param>
+    /// <param name="maxSlices">The most slices to run, settled or not (fewer than <see cref="QuietSlices"/> never settle).</param>
     /// <param name="slice">Drives one slice of the warm-up; its argument counts the slices from 0.</param>
-    public static async Task<WarmUpReport> UntilJitSettlesAsync(int maxSlices, Func<int, Task> slice)
+    /// <param name="prepare">Readies a slice (e.g. places the orders it pays) before it, outside its JIT share.</param>
+    public static async Task<WarmUpReport> UntilJitSettlesAsync(int maxSlices, Func<int, Task> slice, Func<int, Task>? prepare = null)
     {
         var started = Stopwatch.GetTimestamp();
         var jit = new JitMeter();
@@ -24,6 +25,8 @@ public static class WarmUp
         var slices = 0;
         while (slices < maxSlices && quiet < QuietSlices)
         {
+            if (prepare is not null)
+                await prepare(slices);
             var sliceJit = new JitMeter();
             var sliceStarted = Stopwatch.GetTimestamp();
             await slice(slices++);
