@@ -62,8 +62,9 @@ public sealed class FulfilmentService(
     private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Organization>>> OrganizationById = new(() =>
         EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Organizations.Single(o => o.Id == id)));
 
-    private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Product>>> ProductWithPacks = new(() =>
-        EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Products.AsNoTracking().Include(p => p.Packs).Single(p => p.Id == id)));
+    // The product alone: a fulfilment names it in keys, history and the email, and never needs its packs.
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Product>>> ProductById = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Products.AsNoTracking().Single(p => p.Id == id)));
 
     /// <summary>
     /// Fulfils the order once. Only <see cref="FulfilmentOutcome.Fulfilled"/> means this call fulfilled it, and saved
@@ -127,7 +128,8 @@ public sealed class FulfilmentService(
     private async Task<FulfilmentOutcome> FulfilPendingAsync(PortalDbContext db, Order order, PaidCheckout paid, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var problem = CheckPayment(order, paid) ?? await CheckUpgradesAsync(db, order, cancellationToken);
+        var product = await ProductById.For(db)(db, order.ProductId, cancellationToken);
+        var problem = CheckPayment(order, paid) ?? await CheckUpgradesAsync(db, order, product, cancellationToken);
         if (problem is not null)
         {
             order.MarkNeedsReview(problem, paid.PaymentIntentId, now);
@@ -137,7 +139,6 @@ public sealed class FulfilmentService(
         }
 
         var organization = await OrganizationById.For(db)(db, order.OrganizationId, cancellationToken);
-        var product = await ProductWithPacks.For(db)(db, order.ProductId, cancellationToken);
         var issued = new List<License>();
         foreach (var line in order.Lines)
         {
@@ -173,12 +174,11 @@ public sealed class FulfilmentService(
             : $"Stripe reported {new Money(paid.AmountPaid, paid.Currency.ToUpperInvariant())} but the order total is {new Money(order.Total, order.Currency)}.";
     }
 
-    private static async Task<string?> CheckUpgradesAsync(PortalDbContext db, Order order, CancellationToken cancellationToken)
+    private static async Task<string?> CheckUpgradesAsync(PortalDbContext db, Order order, Product product, CancellationToken cancellationToken)
     {
         var ids = order.Lines.Where(l => l.UpgradedLicenseId is not null).Select(l => l.UpgradedLicenseId!.Value).ToList();
         if (ids.Count == 0)
             return null;
-        var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == order.ProductId, cancellationToken);
         foreach (var license in await db.Licenses.AsNoTracking().Where(l => ids.Contains(l.Id)).ToListAsync(cancellationToken))
         {
             try
