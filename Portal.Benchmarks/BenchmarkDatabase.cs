@@ -1,6 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain;
 using Portal.Domain.Data;
+using Portal.Domain.Keys;
+using Portal.Domain.Outbox;
 
 namespace Portal.Benchmarks;
 
@@ -30,6 +34,19 @@ public sealed class BenchmarkDatabase : IDbContextFactory<PortalDbContext>
         await db.Database.UpgradeAsync();
         return database;
     }
+
+    /// <summary>
+    /// The domain services as the app registers them (AddPortalDomain), on this database, with the benchmark's clock and a
+    /// production signer over a key made now.
+    /// </summary>
+    public ServiceProvider DomainServices(TimeProvider clock) =>
+        new ServiceCollection()
+            .AddSingleton<IDbContextFactory<PortalDbContext>>(this)
+            .AddSingleton(clock)
+            .AddSingleton<ILicenseKeySigner>(BenchmarkKeys.NewSigner())
+            .AddSingleton(new OutboxSettings())
+            .AddPortalDomain()
+            .BuildServiceProvider();
 
     /// <summary>A new context, as the app's context factory makes one per operation.</summary>
     public PortalDbContext CreateDbContext() => new SqlitePortalDbContext(_options);

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
-using Portal.Domain.History;
 using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
 
@@ -33,7 +33,7 @@ public class FulfilmentBenchmarks
     {
         _database = await BenchmarkDatabase.CreateAsync();
         var clock = TimeProvider.System;
-        _licensing = new LicensingService(BenchmarkKeys.NewSigner(), new AuditLog(clock), clock);
+        _licensing = _database.DomainServices(clock).GetRequiredService<LicensingService>();
         var product = CatalogSeed.OfficeStatus();
         var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB",
             "billing@contoso.example", clock.GetUtcNow().AddDays(-30));

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
@@ -43,7 +44,7 @@ public class HistoryBenchmarks
         _organizationId = organization.Id;
 
         // Through the real AuditLog and DbContext, in batches: the rows are exactly what the app writes.
-        var audit = new AuditLog(new SteppingClock(start, TimeSpan.FromMinutes(1)));
+        var audit = _database.DomainServices(new SteppingClock(start, TimeSpan.FromMinutes(1))).GetRequiredService<AuditLog>();
         await SeedAsync(audit, other.Id, OtherOrganizationEvents);
         await SeedAsync(audit, organization.Id, Events);
 

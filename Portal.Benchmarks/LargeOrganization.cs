@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.History;
@@ -38,8 +39,9 @@ public sealed class LargeOrganization
     public static async Task<LargeOrganization> SeedAsync(BenchmarkDatabase database, int licenses, int events)
     {
         var clock = new SteppingClock(new DateTimeOffset(2021, 1, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(1));
-        var audit = new AuditLog(clock);
-        var licensing = new LicensingService(BenchmarkKeys.NewSigner(), audit, clock);
+        var domain = database.DomainServices(clock);
+        var audit = domain.GetRequiredService<AuditLog>();
+        var licensing = domain.GetRequiredService<LicensingService>();
         var product = CatalogSeed.OfficeStatusAt(5, 4);
         var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB", "billing@contoso.example", clock.GetUtcNow());
         var other = Organization.Register("Northwind Traders", OrganizationKind.Commercial, "DE", "licensing@northwind.example", clock.GetUtcNow());

@@ -1,12 +1,9 @@
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
-using Portal.Domain.Discounts;
-using Portal.Domain.History;
-using Portal.Domain.Licensing;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
-using Portal.Domain.Outbox;
 using Portal.Domain.Pricing;
 
 namespace Portal.Benchmarks;
@@ -42,12 +39,9 @@ public class PaidOrderFulfilmentBenchmarks
     {
         _database = await BenchmarkDatabase.CreateAsync();
         var clock = TimeProvider.System;
-        var audit = new AuditLog(clock);
-        var outbox = new EmailOutbox(_database, clock, new OutboxSignal());
-        var licensing = new LicensingService(BenchmarkKeys.NewSigner(), audit, clock);
-        _orders = new OrderService(_database, new PricingService(clock), audit, clock);
-        _fulfilment = new FulfilmentService(_database, licensing, new DiscountService(_database, audit, outbox, clock),
-            new RegistrationEmail(outbox, audit), audit, clock);
+        var domain = _database.DomainServices(clock);
+        _orders = domain.GetRequiredService<OrderService>();
+        _fulfilment = domain.GetRequiredService<FulfilmentService>();
 
         var product = CatalogSeed.OfficeStatus();
         var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB",

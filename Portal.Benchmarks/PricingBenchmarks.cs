@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
-using Portal.Domain.History;
 using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
@@ -31,8 +31,9 @@ public class PricingBenchmarks
     {
         _database = await BenchmarkDatabase.CreateAsync();
         var clock = TimeProvider.System;
-        var licensing = new LicensingService(BenchmarkKeys.NewSigner(), new AuditLog(clock), clock);
-        _pricing = new PricingService(clock);
+        var domain = _database.DomainServices(clock);
+        var licensing = domain.GetRequiredService<LicensingService>();
+        _pricing = domain.GetRequiredService<PricingService>();
 
         var product = CatalogSeed.OfficeStatus();
         var organization = Organization.Register("Contoso Facilities Ltd", OrganizationKind.Commercial, "GB",

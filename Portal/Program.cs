@@ -1,17 +1,17 @@
 using Portal.Components;
 using Portal.Components.Account;
 using Portal.Data;
+using Portal.Domain;
 using Portal.Email;
 using Portal.Endpoints;
 using Portal.Keys;
-using Portal.Licensing;
 using Portal.Payments;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPortalData();
 builder.AddPortalKeys();
-builder.AddPortalLicensing();
+builder.Services.AddPortalDomain();
 builder.AddPortalPayments();
 builder.AddPortalIdentity();
 builder.AddPortalRateLimits();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Portal.Domain.Data;
@@ -41,11 +42,19 @@ public static class DatabaseServiceCollectionExtensions
         return services;
     }
 
+    /// <remarks>
+    /// EF interceptors registered as services (<see cref="IInterceptor"/>) join every context, after the provider's own:
+    /// a host adds what it watches in the database without knowing how contexts are built.
+    /// </remarks>
     private static void AddPortalContexts<TContext>(
         this IServiceCollection services, Action<DbContextOptionsBuilder> configure, Func<DbContextOptions<TContext>, TContext> create)
         where TContext : PortalDbContext
     {
-        services.AddPooledDbContextFactory<TContext>(configure);
+        services.AddPooledDbContextFactory<TContext>((provider, options) =>
+        {
+            configure(options);
+            options.AddInterceptors(provider.GetServices<IInterceptor>());
+        });
         services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalDbContextFactory<TContext>>();
         services.AddScoped<PortalDbContext>(provider => create(provider.GetRequiredService<DbContextOptions<TContext>>()));
     }

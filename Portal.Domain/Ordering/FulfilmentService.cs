@@ -10,17 +10,6 @@ using Portal.Domain.Pricing;
 
 namespace Portal.Domain.Ordering;
 
-/// <summary>
-/// What the payment provider says was paid for an order; <paramref name="ReportedBy"/>, when given, is the provider's event
-/// that said so, recorded as handled in the same save as the fulfilment.
-/// </summary>
-public sealed record PaidCheckout(
-    Guid OrderId, string CheckoutSessionId, string? PaymentIntentId, long AmountPaid, string Currency, string? ReceiptUrl = null,
-    PaymentEvent? ReportedBy = null);
-
-/// <summary>A payment provider's event, by its id and type.</summary>
-public sealed record PaymentEvent(string Id, string Type);
-
 public enum FulfilmentOutcome
 {
     Fulfilled,
@@ -67,8 +56,8 @@ public sealed class FulfilmentService(
         EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Products.AsNoTracking().Single(p => p.Id == id)));
 
     /// <summary>
-    /// Fulfils the order once. Only <see cref="FulfilmentOutcome.Fulfilled"/> means this call fulfilled it, and saved
-    /// <see cref="PaidCheckout.ReportedBy"/> as handled with it.
+    /// Fulfils the order once. Only <see cref="FulfilmentOutcome.Fulfilled"/> means this call fulfilled it. Whenever it
+    /// changes the order (fulfilled, or put to review), <see cref="PaymentReport.ReportedBy"/> is recorded in the same save.
     /// </summary>
     public async Task<FulfilmentOutcome> FulfilAsync(PaidCheckout paid, CancellationToken cancellationToken = default)
     {
@@ -111,8 +100,7 @@ public sealed class FulfilmentService(
         try
         {
             var outcome = await FulfilPendingAsync(db, order, paid, cancellationToken);
-            if (outcome == FulfilmentOutcome.Fulfilled && paid.ReportedBy is { } reportedBy)
-                db.ProcessedPaymentEvents.Add(new ProcessedPaymentEvent(reportedBy.Id, reportedBy.Type, clock.GetUtcNow()));
+            HandledPaymentEvents.RecordWith(db, paid.ReportedBy, clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
             if (transaction is not null)
                 await transaction.CommitAsync(cancellationToken);

@@ -7,81 +7,82 @@ using Portal.Domain.Licensing;
 namespace Portal.Domain.Ordering;
 
 /// <summary>
-/// What happens to an order after checkout besides fulfilment: expiry, failed delayed payments, refunds and disputes
-/// (R10: both revoke the order's licenses), and the record of which provider events have been handled.
+/// The one door through which payments change orders: a paid checkout is fulfilled, an expired or failed one closed, a
+/// refund or dispute revokes the order's licenses (R10, docs/rules.md). Each report is handled once per provider event:
+/// an event recorded before is answered <see cref="PaymentReportOutcome.AlreadyHandled"/>, and a change is saved with
+/// its event's record (<see cref="HandledPaymentEvents"/>), the way eShop's IdentifiedCommandHandler treats duplicate
+/// commands. Concurrent deliveries of one event are settled by the order's concurrency token and the record's key.
 /// </summary>
-/// <summary>What a refund or dispute did to the order paid with that payment.</summary>
-public enum PaymentEventOutcome
+public sealed class PaymentEventService(
+    IDbContextFactory<PortalDbContext> dbFactory, FulfilmentService fulfilment, LicensingService licensing, AuditLog audit, TimeProvider clock)
 {
-    Applied,
-    AlreadyApplied,
-
-    /// <summary>
-    /// No order records that payment (yet): Stripe can report a refund before the payment's own event has fulfilled the
-    /// order, so the caller should ask for the event again later rather than drop it.
-    /// </summary>
-    NoOrderPaidWithIt,
-}
-
-public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFactory, LicensingService licensing, AuditLog audit, TimeProvider clock)
-{
-    // Compiled (CompiledQuery): every webhook delivery asks it first.
-    private static readonly CompiledQuery<Func<PortalDbContext, string, CancellationToken, Task<bool>>> IsRecorded = new(() =>
-        EF.CompileAsyncQuery((PortalDbContext db, string eventId, CancellationToken _) => db.ProcessedPaymentEvents.Any(e => e.Id == eventId)));
-
-    /// <summary>Whether the event's handling has been recorded as done (so a redelivery needs no handling).</summary>
-    public Task<bool> IsEventHandledAsync(string eventId, CancellationToken cancellationToken = default) =>
-        IsRecordedAsync(eventId, cancellationToken);
-
-    /// <summary>
-    /// Records that an event has been handled, after its handling committed; false when it was recorded before (two
-    /// deliveries handled it at once). Recording after handling means a crash in between leaves the event unrecorded,
-    /// so its redelivery is handled again, harmlessly: what each event does depends on the order's state.
-    /// </summary>
-    public async Task<bool> TryRecordEventAsync(string eventId, string type, CancellationToken cancellationToken = default)
+    public async Task<PaymentReportResult> HandleAsync(PaymentReport report, CancellationToken cancellationToken = default)
     {
-        // No look first: the webhook asked IsEventHandledAsync just before handling, so only two deliveries handled at
-        // once get here for one id, and the unique key decides between them.
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.ProcessedPaymentEvents.Add(new ProcessedPaymentEvent(eventId, type, clock.GetUtcNow()));
-        try
+        if (report.ReportedBy is { } reportedBy && await IsEventHandledAsync(reportedBy.Id, cancellationToken))
+            return new PaymentReportResult(PaymentReportOutcome.AlreadyHandled, null, "delivered again; already handled");
+
+        var result = report switch
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            if (await IsRecordedAsync(eventId, cancellationToken))
-                return false;
-            throw;
-        }
+            PaidCheckout paid => Describe(paid, await fulfilment.FulfilAsync(paid, cancellationToken)),
+            CheckoutExpired expired => await ChangePendingAsync(expired.OrderId, report.ReportedBy, "expired", (db, order) =>
+            {
+                order.MarkExpired(clock.GetUtcNow());
+                audit.Record(db, Actor.Stripe, "order.expired", nameof(Order), order.Id, order.OrganizationId,
+                    "Checkout was not completed; the order expired without payment.");
+            }, cancellationToken),
+            CheckoutPaymentFailed failed => await ChangePendingAsync(failed.OrderId, report.ReportedBy, "payment failed", (db, order) =>
+            {
+                order.MarkPaymentFailed(clock.GetUtcNow());
+                audit.Record(db, Actor.Stripe, "order.payment-failed", nameof(Order), order.Id, order.OrganizationId,
+                    "The payment for the order failed; no licenses were issued.");
+            }, cancellationToken),
+            PaymentRefunded refunded => await RefundedAsync(refunded, cancellationToken),
+            PaymentDisputed disputed => await DisputedAsync(disputed, cancellationToken),
+            PaymentEventNotUsed notUsed => new PaymentReportResult(notUsed.Expected ? PaymentReportOutcome.Unchanged : PaymentReportOutcome.Ignored, null, notUsed.Why),
+            _ => throw new ArgumentOutOfRangeException(nameof(report), report.GetType().Name, "Not a payment report this service knows."),
+        };
+
+        // A change saved its event with it; an event that changed nothing is recorded now, unless it is to come again.
+        if (report.ReportedBy is { } unchangedBy && result.Outcome is not (PaymentReportOutcome.Applied or PaymentReportOutcome.NeedsReview)
+            && !result.DeliverAgain && !await RecordAloneAsync(unchangedBy, cancellationToken))
+            return result with { Outcome = PaymentReportOutcome.AlreadyHandled, Summary = $"{result.Summary}; already handled by another delivery at the same time" };
+        return result;
     }
 
-    public Task<bool> ExpireAsync(Guid orderId, CancellationToken cancellationToken = default) =>
-        ChangePendingAsync(orderId, (db, order) =>
-        {
-            order.MarkExpired(clock.GetUtcNow());
-            audit.Record(db, Actor.Stripe, "order.expired", nameof(Order), order.Id, order.OrganizationId,
-                "Checkout was not completed; the order expired without payment.");
-        }, cancellationToken);
+    /// <summary>Whether the event's handling has been recorded as done (so a redelivery needs no handling).</summary>
+    public async Task<bool> IsEventHandledAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await HandledPaymentEvents.IsRecordedAsync(db, eventId, cancellationToken);
+    }
 
-    public Task<bool> PaymentFailedAsync(Guid orderId, CancellationToken cancellationToken = default) =>
-        ChangePendingAsync(orderId, (db, order) =>
-        {
-            order.MarkPaymentFailed(clock.GetUtcNow());
-            audit.Record(db, Actor.Stripe, "order.payment-failed", nameof(Order), order.Id, order.OrganizationId,
-                "The payment for the order failed; no licenses were issued.");
-        }, cancellationToken);
+    private async Task<bool> RecordAloneAsync(PaymentEvent reportedBy, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await HandledPaymentEvents.RecordAloneAsync(db, reportedBy, clock.GetUtcNow(), cancellationToken);
+    }
+
+    private static PaymentReportResult Describe(PaidCheckout paid, FulfilmentOutcome outcome) => outcome switch
+    {
+        FulfilmentOutcome.Fulfilled => new(PaymentReportOutcome.Applied, paid.OrderId,
+            $"order {paid.OrderId} paid {new Money(paid.AmountPaid, paid.Currency.ToUpperInvariant())} through checkout {paid.CheckoutSessionId}; fulfilled"),
+        FulfilmentOutcome.AlreadyFulfilled => new(PaymentReportOutcome.Unchanged, paid.OrderId, $"order {paid.OrderId} was already fulfilled"),
+        FulfilmentOutcome.NeedsReview => new(PaymentReportOutcome.NeedsReview, paid.OrderId,
+            $"order {paid.OrderId} paid {new Money(paid.AmountPaid, paid.Currency.ToUpperInvariant())} through checkout {paid.CheckoutSessionId} but needs review; no licenses issued"),
+        FulfilmentOutcome.NotPayable => new(PaymentReportOutcome.NotPayable, paid.OrderId,
+            $"order {paid.OrderId} was paid through checkout {paid.CheckoutSessionId} but can no longer be paid (expired, failed or refunded); no licenses issued"),
+        _ => new(PaymentReportOutcome.NotPayable, paid.OrderId, $"checkout {paid.CheckoutSessionId} pays for order {paid.OrderId}, which does not exist"),
+    };
 
     /// <summary>
-    /// A refund made in Stripe. A full refund marks the order Refunded and revokes its licenses (an upgraded license
-    /// gets its old one back); a partial refund only flags the order for staff.
+    /// A full refund marks the order Refunded and revokes its licenses (an upgraded license gets its old one back); a
+    /// partial refund only flags the order for staff.
     /// </summary>
-    public Task<PaymentEventOutcome> RefundedAsync(string paymentIntentId, bool fullyRefunded, CancellationToken cancellationToken = default) =>
-        ChangePaidAsync(paymentIntentId, async (db, order) =>
+    private Task<PaymentReportResult> RefundedAsync(PaymentRefunded refund, CancellationToken cancellationToken) =>
+        ChangePaidAsync(refund.PaymentIntentId, refund.ReportedBy, refund.Fully ? "fully refunded" : "partially refunded", async (db, order) =>
         {
             var now = clock.GetUtcNow();
-            if (!fullyRefunded)
+            if (!refund.Fully)
             {
                 order.FlagDispute("Partially refunded in Stripe; licenses unchanged until staff decide.", now);
                 audit.Record(db, Actor.Stripe, "order.partially-refunded", nameof(Order), order.Id, order.OrganizationId,
@@ -97,13 +98,13 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
             return true;
         }, cancellationToken);
 
-    /// <summary>A dispute (chargeback) opened in Stripe: the order is flagged for staff and its licenses revoked (R10).</summary>
-    public Task<PaymentEventOutcome> DisputedAsync(string paymentIntentId, string reason, CancellationToken cancellationToken = default) =>
-        ChangePaidAsync(paymentIntentId, async (db, order) =>
+    /// <summary>A dispute (chargeback): the order is flagged for staff and its licenses revoked (R10).</summary>
+    private Task<PaymentReportResult> DisputedAsync(PaymentDisputed dispute, CancellationToken cancellationToken) =>
+        ChangePaidAsync(dispute.PaymentIntentId, dispute.ReportedBy, $"disputed ({dispute.Reason})", async (db, order) =>
         {
             if (order.Disputed)
                 return false;
-            order.FlagDispute($"Payment disputed: {reason}", clock.GetUtcNow());
+            order.FlagDispute($"Payment disputed: {dispute.Reason}", clock.GetUtcNow());
             audit.Record(db, Actor.Stripe, "order.disputed", nameof(Order), order.Id, order.OrganizationId,
                 "The payment was disputed with the card issuer; the order's licenses are revoked.");
             await RevokeLicensesAsync(db, order, "the payment was disputed", cancellationToken);
@@ -124,44 +125,59 @@ public sealed class PaymentEventService(IDbContextFactory<PortalDbContext> dbFac
         }
     }
 
-    private async Task<bool> ChangePendingAsync(Guid orderId, Action<PortalDbContext, Order> change, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
-        if (order is not { Status: OrderStatus.Pending })
-            return false;
-        change(db, order);
-        return await SaveOnceAsync(db, cancellationToken);
-    }
+    /// <summary>Saves that lose a race are tried again from the read this many times in all.</summary>
+    private const int Attempts = 3;
 
-    private async Task<PaymentEventOutcome> ChangePaidAsync(
-        string paymentIntentId, Func<PortalDbContext, Order, Task<bool>> change, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var order = await db.Orders.SingleOrDefaultAsync(o => o.PaymentIntentId == paymentIntentId, cancellationToken);
-        if (order is null)
-            return PaymentEventOutcome.NoOrderPaidWithIt;
-        if (!await change(db, order))
-            return PaymentEventOutcome.AlreadyApplied;
-        return await SaveOnceAsync(db, cancellationToken) ? PaymentEventOutcome.Applied : PaymentEventOutcome.AlreadyApplied;
-    }
-
-    private static async Task<bool> SaveOnceAsync(PortalDbContext db, CancellationToken cancellationToken)
-    {
-        try
+    private Task<PaymentReportResult> ChangePendingAsync(
+        Guid orderId, PaymentEvent? reportedBy, string what, Action<PortalDbContext, Order> change, CancellationToken cancellationToken) =>
+        ApplyAsync(reportedBy, async db =>
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return false;
-        }
-    }
+            var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+            if (order is not { Status: OrderStatus.Pending })
+                return new(PaymentReportOutcome.Unchanged, orderId,
+                    order is null ? $"order {orderId} {what}, but there is no such order" : $"order {orderId} {what}, but it is {order.Status}; unchanged");
+            change(db, order);
+            return new(PaymentReportOutcome.Applied, orderId, $"order {orderId} {what}");
+        }, cancellationToken);
 
-    private async Task<bool> IsRecordedAsync(string eventId, CancellationToken cancellationToken)
+    private Task<PaymentReportResult> ChangePaidAsync(
+        string paymentIntentId, PaymentEvent? reportedBy, string what, Func<PortalDbContext, Order, Task<bool>> change, CancellationToken cancellationToken) =>
+        ApplyAsync(reportedBy, async db =>
+        {
+            var order = await db.Orders.SingleOrDefaultAsync(o => o.PaymentIntentId == paymentIntentId, cancellationToken);
+            if (order is null)
+                return new(PaymentReportOutcome.PaymentNotYetRecorded, null,
+                    $"payment {paymentIntentId} {what}, but no order records that payment yet; it must be delivered again");
+            return await change(db, order)
+                ? new(PaymentReportOutcome.Applied, order.Id, $"payment {paymentIntentId} of order {order.Id} {what}")
+                : new(PaymentReportOutcome.Unchanged, order.Id, $"payment {paymentIntentId} of order {order.Id} {what}; already applied");
+        }, cancellationToken);
+
+    /// <summary>
+    /// Reads and changes the order, then saves the change with its event. A save that lost to a concurrent change of the
+    /// order (its concurrency token) is tried again from the read, unless that change was this event's own duplicate.
+    /// </summary>
+    private async Task<PaymentReportResult> ApplyAsync(
+        PaymentEvent? reportedBy, Func<PortalDbContext, Task<PaymentReportResult>> change, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await IsRecorded.For(db)(db, eventId, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            if (attempt > 1 && reportedBy is not null && await HandledPaymentEvents.IsRecordedAsync(db, reportedBy.Id, cancellationToken))
+                return new(PaymentReportOutcome.AlreadyHandled, null, "already handled by another delivery at the same time");
+            var result = await change(db);
+            if (result.Outcome != PaymentReportOutcome.Applied)
+                return result;
+            HandledPaymentEvents.RecordWith(db, reportedBy, clock.GetUtcNow());
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return result;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+            }
+        }
     }
 }

@@ -4,18 +4,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Domain;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.Data;
-using Portal.Domain.Discounts;
-using Portal.Domain.Evaluations;
-using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
-using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
-using Portal.Domain.Pricing;
 using Portal.Tests.Fakes;
 
 namespace Portal.Tests.Builders;
@@ -41,7 +37,8 @@ public sealed class DomainFixture : IAsyncDisposable
     public static Actor Sales { get; } = Actor.Person("sales-1", "sue@keymetric.example", Roles.Sales);
     public static Actor Admin { get; } = Actor.Person("admin-1", "ada@keymetric.example", Roles.Admin);
 
-    public static async Task<DomainFixture> CreateAsync()
+    /// <param name="configure">Adds to the services, e.g. an EF <see cref="IInterceptor"/> that every context then uses.</param>
+    public static async Task<DomainFixture> CreateAsync(Action<IServiceCollection>? configure = null)
     {
         var fixture = new DomainFixture();
         fixture._database = await TestDatabase.CreateAsync();
@@ -54,27 +51,15 @@ public sealed class DomainFixture : IAsyncDisposable
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddSingleton(provider => SigningKeyStore.InDatabase(
             provider.GetRequiredService<IDbContextFactory<PortalDbContext>>(), provider.GetRequiredService<IDataProtectionProvider>(), fixture.Clock));
-        services.AddSingleton<LicenseKeyJwks>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<CatalogService>();
-        services.AddSingleton<LicensingService>();
-        services.AddSingleton<LicenseImport>();
-        services.AddSingleton<EvaluationService>();
-        services.AddSingleton<DiscountService>();
-        services.AddSingleton<PricingService>();
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<EmailOutbox>();
-        services.AddSingleton<RegistrationEmail>();
-        services.AddSingleton<OrderService>();
-        services.AddSingleton<FulfilmentService>();
-        services.AddSingleton<PaymentEventService>();
+        services.AddSingleton(new OutboxSettings());
+        services.AddPortalDomain();
         // Identity on the same database, for the services that manage accounts.
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         services.AddIdentityCore<PortalUser>(options => options.User.RequireUniqueEmail = true)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddDefaultTokenProviders();
-        services.AddSingleton<StaffAccounts>();
+        configure?.Invoke(services);
         fixture._services = services.BuildServiceProvider();
 
         await using var db = fixture.Db();

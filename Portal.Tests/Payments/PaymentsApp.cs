@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Portal.Domain.Accounts;
@@ -17,7 +18,6 @@ using Portal.Payments;
 using Portal.Tests.Fakes;
 using Portal.Tests.Fakes.Stripe;
 using Portal.Tests.Integration;
-using Stripe;
 
 namespace Portal.Tests.Payments;
 
@@ -80,9 +80,7 @@ public partial class PaymentsApp : IAsyncLifetime
             services.AddSingleton<ILoggerProvider>(Logs);
             // Every test signs a new customer in; the real hash cost (PBKDF2, 100,000 rounds) only slows the suite down.
             services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1000);
-            services.AddSingleton<StripeEventHandler>();
-            services.AddSingleton<IStripeEventHandler>(provider =>
-                new FailingOnceEventHandler(provider.GetRequiredService<StripeEventHandler>(), FailOnce));
+            services.AddSingleton<IInterceptor>(new FailingSaveOfEvents(FailOnce));
         }));
         Factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         await Task.Run(Factory.StartServer);
@@ -213,16 +211,22 @@ public partial class PaymentsApp : IAsyncLifetime
             .Select(e => e.Action + ": " + e.Summary).ToListAsync();
     }
 
-    private sealed class FailingOnceEventHandler(IStripeEventHandler inner, ConcurrentDictionary<string, bool> failOnce) : IStripeEventHandler
+    /// <summary>Fails the save that would record one of these events, once each: the handling of that event fails.</summary>
+    private sealed class FailingSaveOfEvents(ConcurrentDictionary<string, bool> failOnce) : SaveChangesInterceptor
     {
-        public Task<bool> HandleAsync(Event stripeEvent, CancellationToken cancellationToken) =>
-            failOnce.TryRemove(stripeEvent.Id, out _)
-                ? throw new InvalidOperationException($"Simulated failure while handling {stripeEvent.Id}.")
-                : inner.HandleAsync(stripeEvent, cancellationToken);
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            eventData.Context!.ChangeTracker.Entries<ProcessedPaymentEvent>()
+                .FirstOrDefault(e => e.State == EntityState.Added && failOnce.TryRemove(e.Entity.Id, out _)) is { } failing
+                ? throw new InvalidOperationException($"Simulated failure while saving the handling of {failing.Entity.Id}.")
+                : ValueTask.FromResult(result);
     }
 }
 
-/// <summary>Keeps the app's Payments log entries so that tests can check a refusal was logged with its reason.</summary>
+/// <summary>
+/// Keeps the app's Payments log entries, so that tests can check a refusal was logged with its reason, and EF Core's
+/// warnings and errors, so that they can check an expected race logs none.
+/// </summary>
 public sealed class TestLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _entries = new();
@@ -239,7 +243,8 @@ public sealed class TestLogs : ILoggerProvider
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => category.StartsWith("Portal.Payments", StringComparison.Ordinal);
+        public bool IsEnabled(LogLevel logLevel) => category.StartsWith("Portal.Payments", StringComparison.Ordinal)
+            || (category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) && logLevel >= LogLevel.Warning);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

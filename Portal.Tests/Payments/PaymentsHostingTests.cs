@@ -50,7 +50,7 @@ public sealed class PaymentsHostingTests
         Assert.Equal("2026-10-28.endive", StripeConfiguration.ApiVersion);
         Assert.Equal(StripeConfiguration.ApiVersion, StripeApi.ApiVersion);
         Assert.Contains($"`{StripeConfiguration.ApiVersion}`", readme);
-        Assert.All(StripeEventHandler.HandledTypes, type => Assert.Contains($"`{type}`", readme));
+        Assert.All(StripeEventReports.HandledTypes, type => Assert.Contains($"`{type}`", readme));
         Assert.Contains("/stripe/webhook`", readme);
     }
 

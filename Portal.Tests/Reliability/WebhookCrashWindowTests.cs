@@ -1,12 +1,17 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Portal.Domain.Accounts;
 using Portal.Domain.Ordering;
+using Portal.Domain.Pricing;
 using Portal.Payments;
 using Portal.Tests.Builders;
 using Portal.Tests.Fakes.Stripe;
-using Stripe;
 
 namespace Portal.Tests.Reliability;
 
@@ -19,28 +24,37 @@ public sealed class WebhookCrashWindowTests
     [Fact]
     public async Task An_event_whose_delivery_died_during_handling_is_handled_when_Stripe_delivers_it_again()
     {
-        await using var fx = await DomainFixture.CreateAsync();
+        var hang = new FirstOrderReadHangs();
+        await using var fx = await DomainFixture.CreateAsync(services => services.AddSingleton<IInterceptor>(hang));
         var payments = fx.Get<PaymentEventService>();
-        var handler = new FirstDeliveryNeverFinishes();
-        var webhook = new StripeWebhook(new StripeSettings { WebhookSecret = FakeStripe.WebhookSecret }, payments, handler, fx.Clock,
+        var webhook = new StripeWebhook(new StripeSettings { WebhookSecret = FakeStripe.WebhookSecret }, payments, fx.Clock,
             NullLogger<StripeWebhook>.Instance);
-        var json = FakeStripe.EventJson("checkout.session.completed", new JsonObject { ["id"] = "cs_test_1", ["object"] = "checkout.session" });
+        var order = await fx.Get<OrderService>().PlaceAsync(fx.Contoso.Id, Actor.Person("customer-1", "ana@contoso.example", Roles.Customer),
+            "ana@contoso.example", new Cart(fx.OfficeStatus.Id, [new CartPack(fx.Pack(10).Id, 1)], []));
+        var json = FakeStripe.EventJson("checkout.session.completed", new JsonObject
+        {
+            ["id"] = "cs_test_1", ["object"] = "checkout.session", ["status"] = "complete", ["payment_status"] = "paid",
+            ["amount_total"] = order.Total, ["currency"] = order.Currency.ToLowerInvariant(), ["payment_intent"] = "pi_test_1",
+            ["metadata"] = new JsonObject { ["order_id"] = order.Id.ToString() },
+        });
         var eventId = JsonNode.Parse(json)!["id"]!.GetValue<string>();
         using var dying = new CancellationTokenSource();
 
         var first = webhook.HandleAsync(Delivery(json, fx), dying.Token);
-        await handler.FirstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await hang.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var recordedWhileHandling = await payments.IsEventHandledAsync(eventId);
         var again = await webhook.HandleAsync(Delivery(json, fx), CancellationToken.None);
         var duplicate = await webhook.HandleAsync(Delivery(json, fx), CancellationToken.None);
         await dying.CancelAsync();
-        await first;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
 
         Assert.False(recordedWhileHandling);
         Assert.Equal(StatusCodes.Status200OK, ((IStatusCodeHttpResult)again).StatusCode);
         Assert.Equal(StatusCodes.Status200OK, ((IStatusCodeHttpResult)duplicate).StatusCode);
-        Assert.Equal(1, handler.Finished);
         Assert.True(await payments.IsEventHandledAsync(eventId));
+        await using var db = fx.Db();
+        Assert.Equal(OrderStatus.Fulfilled, (await db.Orders.SingleAsync(o => o.Id == order.Id)).Status);
+        Assert.Equal(1, await db.Licenses.CountAsync(l => l.OrderId == order.Id));
     }
 
     private static HttpRequest Delivery(string json, DomainFixture fx)
@@ -54,23 +68,22 @@ public sealed class WebhookCrashWindowTests
         return context.Request;
     }
 
-    /// <summary>The first delivery's handling hangs, as in a process about to be killed; later ones finish.</summary>
-    private sealed class FirstDeliveryNeverFinishes : IStripeEventHandler
+    /// <summary>The first read of an order hangs, as in a process about to be killed mid-handling; later ones run.</summary>
+    private sealed class FirstOrderReadHangs : DbCommandInterceptor
     {
-        private int _calls;
+        private int _hung;
 
-        public TaskCompletionSource FirstStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public int Finished { get; private set; }
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async Task<bool> HandleAsync(Event stripeEvent, CancellationToken cancellationToken)
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (Interlocked.Increment(ref _calls) == 1)
+            if (command.CommandText.Contains("FROM \"Orders\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _hung, 1) == 0)
             {
-                FirstStarted.SetResult();
+                Started.SetResult();
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
-            Finished++;
-            return false;
+            return result;
         }
     }
 }

@@ -34,12 +34,9 @@ public static class EmailHosting
         builder.Services.AddSingleton<IdentityEmailSender>();
         builder.Services.AddSingleton<IEmailSender<PortalUser>>(provider => provider.GetRequiredService<IdentityEmailSender>());
 
-        // Outbox (DESIGN 3): business emails are queued as rows and sent by a worker on every instance.
+        // Business emails are queued as rows by the domain's outbox and sent by a worker on every instance.
         var outbox = builder.Configuration.GetSection(OutboxSettings.SectionName).Get<OutboxSettings>() ?? new OutboxSettings();
         builder.Services.AddSingleton(outbox);
-        builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddSingleton<EmailOutbox>();
-        builder.Services.AddSingleton<OutboxQueue>();
         builder.Services.AddHostedService<OutboxWorker>();
         return builder;
     }

@@ -26,7 +26,6 @@ public static class KeysHosting
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IOptions<LicenseKeyOptions>>().Value);
         builder.Services.AddSingleton(provider => CreateStore(provider, builder.Environment));
         builder.Services.AddSingleton<ILicenseKeySigner, LicenseKeySigner>();
-        builder.Services.AddSingleton<LicenseKeyJwks>();
         // Resolving the store at start reads and checks the configured key, or refuses to start without one; outside
         // Development the check also refuses a key that Development created in the database.
         builder.Services.AddHostedService<SigningKeyCheck>();

@@ -1,26 +1,20 @@
-using Portal.Domain.Ordering;
-
 namespace Portal.Payments;
 
 public static class PaymentsHosting
 {
     /// <summary>
-    /// Orders, fulfilment and payment events, and Stripe (DESIGN 5): checkout, webhook and the return page's model.
+    /// Stripe (docs/architecture.md): checkout, the webhook and the return page's model; orders, fulfilment and payment
+    /// events are the domain's (AddPortalDomain).
     /// Outside Development Portal refuses to start without <c>Stripe:SecretKey</c> and <c>Stripe:WebhookSecret</c>;
     /// Development without a secret key uses the built-in test checkout.
     /// </summary>
     public static WebApplicationBuilder AddPortalPayments(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<OrderService>();
-        builder.Services.AddSingleton<FulfilmentService>();
-        builder.Services.AddSingleton<PaymentEventService>();
-
         var section = builder.Configuration.GetSection(StripeSettings.SectionName);
         var environment = builder.Environment;
         builder.Services.AddSingleton(_ => Checked(section.Get<StripeSettings>() ?? new StripeSettings(), environment));
         builder.Services.AddSingleton<StripeApi>();
         builder.Services.AddSingleton<StripeCheckout>();
-        builder.Services.AddSingleton<IStripeEventHandler, StripeEventHandler>();
         builder.Services.AddSingleton<StripeWebhook>();
         builder.Services.AddSingleton<CheckoutStatus>();
         builder.Services.AddSingleton<TestCheckout>();

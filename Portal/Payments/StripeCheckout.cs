@@ -94,7 +94,7 @@ public sealed class StripeCheckout(
                 return CheckoutStart.To(CheckoutPaths.ReturnForSession(existing.Id));
             case "expired":
                 // The webhook may not have told us yet; the order cannot be paid any more.
-                await paymentEvents.ExpireAsync(order.Id, cancellationToken);
+                await paymentEvents.HandleAsync(new CheckoutExpired(order.Id), cancellationToken);
                 return CheckoutStart.To(CheckoutPaths.ReturnForOrder(order.Id));
             default:
                 return null;

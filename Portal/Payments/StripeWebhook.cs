@@ -8,18 +8,15 @@ namespace Portal.Payments;
 
 /// <summary>
 /// <c>POST /stripe/webhook</c>: the raw body is verified with Stripe.net's <see cref="EventUtility"/> (signature, 300 s
-/// tolerance, the pinned API version). A request that fails is refused with 400 and a logged reason, never a 500.
-/// An event id is recorded with its handling (a fulfilment saves it in its own transaction) or once its handling has
-/// committed; a later delivery of a recorded id is answered 200 without being handled again. When handling fails the
-/// answer is 500 and nothing is recorded, so Stripe delivers it again.
-/// Handling comes before recording so that a crash (or two instances getting the same event) can only make an event
-/// be handled twice, which every handler tolerates because the order's state decides what happens; recording first
-/// lost the order of an event whose handling was cut short by a crash, as its redelivery was answered "already handled".
+/// tolerance, the pinned API version); a request that fails is refused with 400 and a logged reason, never a 500. A
+/// verified event is translated (<see cref="StripeEventReports"/>) and handed to the domain in one call,
+/// <see cref="PaymentEventService.HandleAsync"/>, which handles each event id once and records it with the change it made.
+/// When handling fails, or the event came before the payment it names, the answer is 500 and nothing is recorded, so
+/// Stripe delivers it again. A duplicate delivery is an expected race: it is answered 200 and logged as information.
 /// </summary>
 public sealed class StripeWebhook(
     StripeSettings settings,
     PaymentEventService payments,
-    IStripeEventHandler handler,
     TimeProvider clock,
     ILogger<StripeWebhook> logger)
 {
@@ -75,29 +72,24 @@ public sealed class StripeWebhook(
             return Refuse("body", "the event has no id or type");
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["StripeEventId"] = stripeEvent.Id, ["StripeEventType"] = stripeEvent.Type });
-        if (await payments.IsEventHandledAsync(stripeEvent.Id, cancellationToken))
-        {
-            logger.LogInformation("Stripe event {EventId} ({EventType}) was delivered again; already handled", stripeEvent.Id, stripeEvent.Type);
-            return Results.Ok();
-        }
-
-        bool recorded;
+        PaymentReportResult result;
         try
         {
-            recorded = await handler.HandleAsync(stripeEvent, cancellationToken);
+            result = await payments.HandleAsync(StripeEventReports.From(stripeEvent), cancellationToken);
         }
-        catch (Exception failure)
+        catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            if (failure is PaymentNotYetRecordedException early)
-                logger.LogWarning("{Reason}", early.Message);
-            else
-                logger.LogError(failure, "Stripe event {EventId} ({EventType}) could not be handled; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
-            return Results.Text("The event could not be handled; deliver it again.", statusCode: StatusCodes.Status500InternalServerError);
+            logger.LogError(failure, "Stripe event {EventId} ({EventType}) could not be handled; Stripe will deliver it again", stripeEvent.Id, stripeEvent.Type);
+            return DeliverAgain();
         }
-        if (!recorded && !await payments.TryRecordEventAsync(stripeEvent.Id, stripeEvent.Type, CancellationToken.None))
-            logger.LogInformation("Stripe event {EventId} ({EventType}) was handled by two deliveries at once; its outcome applied once", stripeEvent.Id, stripeEvent.Type);
-        return Results.Ok();
+
+        logger.Log(result.NeedsAttention ? LogLevel.Warning : LogLevel.Information,
+            "Stripe event {EventId} ({EventType}): {Summary} ({Outcome})", stripeEvent.Id, stripeEvent.Type, result.Summary, result.Outcome);
+        return result.DeliverAgain ? DeliverAgain() : Results.Ok();
     }
+
+    private static IResult DeliverAgain() =>
+        Results.Text("The event could not be handled; deliver it again.", statusCode: StatusCodes.Status500InternalServerError);
 
     private IResult Refuse(string problem, string reason, int statusCode = StatusCodes.Status400BadRequest)
     {

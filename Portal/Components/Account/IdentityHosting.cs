@@ -57,7 +57,6 @@ public static class IdentityHosting
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
 
         services.AddScoped<CustomerRegistration>();
-        services.AddSingleton<StaffAccounts>();
         return builder;
     }
 

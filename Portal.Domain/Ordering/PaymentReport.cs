@@ -1,0 +1,76 @@
+namespace Portal.Domain.Ordering;
+
+/// <summary>A payment provider's event, by its id and type.</summary>
+public sealed record PaymentEvent(string Id, string Type);
+
+/// <summary>
+/// What a payment provider reported about an order, in the domain's terms. <see cref="ReportedBy"/> is the provider's
+/// event that said so: <see cref="PaymentEventService.HandleAsync"/> handles each event once and records it in the same
+/// save as the change it made. A report without an event (the checkout return page, an expired session found while
+/// resuming checkout) is applied the same way and records nothing.
+/// </summary>
+public abstract record PaymentReport(PaymentEvent? ReportedBy);
+
+/// <summary>
+/// What the provider says was paid for an order; the amount excludes tax the provider added on top, so that it can be
+/// compared with the order total.
+/// </summary>
+public sealed record PaidCheckout(
+    Guid OrderId, string CheckoutSessionId, string? PaymentIntentId, long AmountPaid, string Currency, string? ReceiptUrl = null,
+    PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
+
+/// <summary>The order's checkout ended without payment.</summary>
+public sealed record CheckoutExpired(Guid OrderId, PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
+
+/// <summary>The delayed payment of a completed checkout (a bank debit, say) failed.</summary>
+public sealed record CheckoutPaymentFailed(Guid OrderId, PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
+
+/// <summary>The payment was refunded, in full or in part (R10).</summary>
+public sealed record PaymentRefunded(string PaymentIntentId, bool Fully, PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
+
+/// <summary>The payment was disputed with the card issuer (R10).</summary>
+public sealed record PaymentDisputed(string PaymentIntentId, string Reason, PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
+
+/// <summary>
+/// An event that changes no order, acknowledged and recorded: a type Portal does not use, a checkout still waiting for
+/// its delayed payment (both <paramref name="Expected"/>), or an event of a type Portal uses that names no order or payment.
+/// </summary>
+public sealed record PaymentEventNotUsed(PaymentEvent Event, string Why, bool Expected = true) : PaymentReport(Event);
+
+public enum PaymentReportOutcome
+{
+    /// <summary>This report changed the order; its event was recorded in the same save.</summary>
+    Applied,
+
+    /// <summary>Nothing to change: the order already was as reported, or the event concerns no order.</summary>
+    Unchanged,
+
+    /// <summary>The event was handled before: a duplicate delivery, an expected race.</summary>
+    AlreadyHandled,
+
+    /// <summary>An event of a kind Portal uses named no order or payment it can act on; recorded so it is not retried.</summary>
+    Ignored,
+
+    /// <summary>Money arrived that was not turned into licenses (a wrong amount, an upgrade no longer possible): staff look.</summary>
+    NeedsReview,
+
+    /// <summary>A payment for an order that cannot take one (unknown, expired, failed or refunded): staff may need to refund it.</summary>
+    NotPayable,
+
+    /// <summary>
+    /// The report names a payment no order records yet: a refund or dispute overtook the payment's own event. Nothing is
+    /// recorded, so the provider's next delivery of it is handled.
+    /// </summary>
+    PaymentNotYetRecorded,
+}
+
+/// <summary>What handling a report did, with a sentence for the log.</summary>
+public sealed record PaymentReportResult(PaymentReportOutcome Outcome, Guid? OrderId, string Summary)
+{
+    /// <summary>Whether the provider should deliver the event again later.</summary>
+    public bool DeliverAgain => Outcome == PaymentReportOutcome.PaymentNotYetRecorded;
+
+    /// <summary>Whether a person should know: money that did not become licenses, or an event that came too early.</summary>
+    public bool NeedsAttention => Outcome is PaymentReportOutcome.Ignored or PaymentReportOutcome.NeedsReview
+        or PaymentReportOutcome.NotPayable or PaymentReportOutcome.PaymentNotYetRecorded;
+}
