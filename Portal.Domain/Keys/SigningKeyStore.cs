@@ -28,19 +28,19 @@ public sealed class SigningKeyStore
     public const string ProtectionPurpose = "Portal.LicenseKeys.v1";
 
     private readonly IReadOnlyList<PublishedKey> _configuredRetired;
-    private readonly IDbContextFactory<PortalDbContext>? _databases;
+    private readonly IDbContextFactory<PortalDbContext>? _dbFactory;
     private readonly IDataProtector? _protector;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile KeyRing? _ring;
 
     private SigningKeyStore(
-        KeyRing? ring, IReadOnlyList<PublishedKey> configuredRetired, IDbContextFactory<PortalDbContext>? databases,
+        KeyRing? ring, IReadOnlyList<PublishedKey> configuredRetired, IDbContextFactory<PortalDbContext>? dbFactory,
         IDataProtector? protector, TimeProvider clock)
     {
         _ring = ring;
         _configuredRetired = configuredRetired;
-        _databases = databases;
+        _dbFactory = dbFactory;
         _protector = protector;
         _clock = clock;
     }
@@ -50,7 +50,7 @@ public sealed class SigningKeyStore
     {
         var active = configured.Active ?? throw new InvalidOperationException(ConfiguredSigningKeys.MissingKeyMessage);
         var ring = KeyRing.Create(active, [active.PublicKey, .. configured.Retired]);
-        return new SigningKeyStore(ring, configured.Retired, databases: null, protector: null, TimeProvider.System);
+        return new SigningKeyStore(ring, configured.Retired, dbFactory: null, protector: null, TimeProvider.System);
     }
 
     /// <summary>
@@ -58,17 +58,17 @@ public sealed class SigningKeyStore
     /// configuration; it must not hold a signing key (use <see cref="FromConfiguration"/> then).
     /// </summary>
     public static SigningKeyStore InDatabase(
-        IDbContextFactory<PortalDbContext> databases, IDataProtectionProvider dataProtection, TimeProvider clock,
+        IDbContextFactory<PortalDbContext> dbFactory, IDataProtectionProvider dataProtection, TimeProvider clock,
         ConfiguredSigningKeys? configured = null)
     {
         if (configured?.Active is not null)
             throw new ArgumentException("A configured signing key is used with FromConfiguration, not kept in the database.", nameof(configured));
         return new SigningKeyStore(
-            ring: null, configured?.Retired ?? [], databases, dataProtection.CreateProtector(ProtectionPurpose), clock);
+            ring: null, configured?.Retired ?? [], dbFactory, dataProtection.CreateProtector(ProtectionPurpose), clock);
     }
 
     /// <summary>Whether keys are created and rotated in the database (Development) rather than configured.</summary>
-    public bool KeysInDatabase => _databases is not null;
+    public bool KeysInDatabase => _dbFactory is not null;
 
     /// <summary>The key that signs new license keys. The first call in database mode loads (or creates) it.</summary>
     public LicenseSigningKey Current => (_ring ?? Load()).Active;
@@ -83,10 +83,10 @@ public sealed class SigningKeyStore
         actor.Require("see the license signing keys", Roles.Admin);
         var ring = _ring ?? await LoadAsync(cancellationToken);
         var configured = _configuredRetired.Select(key => new SigningKeyEntry(key.KeyId, key.Status, null, null, HoldsPrivateKey: false, Configured: true));
-        if (_databases is null)
+        if (_dbFactory is null)
             return [new SigningKeyEntry(ring.Active.KeyId, SigningKeyStatus.Active, null, null, HoldsPrivateKey: true, Configured: true), .. configured];
 
-        await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+        await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.SigningKeys.AsNoTracking()
             .Select(k => new SigningKeyEntry(k.Id, k.Status, k.CreatedAt, k.RetiredAt, k.ProtectedPrivateKey != null, false))
             .ToListAsync(cancellationToken);
@@ -149,7 +149,7 @@ public sealed class SigningKeyStore
     private async Task<string> ChangeAsync(Actor actor, string action, Func<PortalDbContext, Task<string>> change, CancellationToken cancellationToken)
     {
         actor.Require(action, Roles.Admin);
-        if (_databases is null)
+        if (_dbFactory is null)
             throw new DomainException(ConfiguredRotationMessage);
 
         if (_ring is null)
@@ -157,7 +157,7 @@ public sealed class SigningKeyStore
         await _loading.WaitAsync(cancellationToken);
         try
         {
-            await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+            await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
             string keyId;
             try
             {
@@ -167,7 +167,7 @@ public sealed class SigningKeyStore
             catch (Exception refused) when (refused is DomainException or DbUpdateConcurrencyException)
             {
                 // Often another admin, perhaps on another instance, changed the keys first: catch up with the database.
-                await using (var fresh = await _databases.CreateDbContextAsync(cancellationToken))
+                await using (var fresh = await _dbFactory.CreateDbContextAsync(cancellationToken))
                     _ring = await ReadRingAsync(fresh, cancellationToken);
                 if (refused is DomainException)
                     throw;
@@ -248,12 +248,12 @@ public sealed class SigningKeyStore
     /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        if (_databases is null || _ring is null)
+        if (_dbFactory is null || _ring is null)
             return;
         await _loading.WaitAsync(cancellationToken);
         try
         {
-            await using var db = await _databases.CreateDbContextAsync(cancellationToken);
+            await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
             _ring = await ReadRingAsync(db, cancellationToken);
         }
         finally
@@ -269,7 +269,7 @@ public sealed class SigningKeyStore
         {
             if (_ring is { } loaded)
                 return loaded;
-            using var db = _databases!.CreateDbContext();
+            using var db = _dbFactory!.CreateDbContext();
             var rows = db.SigningKeys.AsNoTracking().ToList();
             var signing = NewestSigningRow(rows) is { } row ? Unprotect(row) : null;
             if (signing is null)
@@ -296,7 +296,7 @@ public sealed class SigningKeyStore
         {
             if (_ring is { } loaded)
                 return loaded;
-            await using var db = await _databases!.CreateDbContextAsync(cancellationToken);
+            await using var db = await _dbFactory!.CreateDbContextAsync(cancellationToken);
             var rows = await db.SigningKeys.AsNoTracking().ToListAsync(cancellationToken);
             var signing = NewestSigningRow(rows) is { } row ? Unprotect(row) : null;
             if (signing is null)

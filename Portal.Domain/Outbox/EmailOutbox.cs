@@ -7,7 +7,7 @@ namespace Portal.Domain.Outbox;
 /// Queues emails as <see cref="OutboxMessage"/> rows (DESIGN 3). The outbox worker sends them; nothing here talks to a
 /// mail server, so queuing never fails because SMTP is down.
 /// </summary>
-public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, OutboxSignal signal)
+public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, OutboxSignal signal)
 {
     /// <summary>
     /// Adds the email to <paramref name="db"/> without saving: it is committed, or rolled back, together with the
@@ -36,7 +36,7 @@ public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> contexts, Tim
     public async Task<bool> EnqueueAsync(OutboxEmail email, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
-        await using var db = contexts.CreateDbContext();
+        await using var db = dbFactory.CreateDbContext();
         var key = string.IsNullOrWhiteSpace(email.DeduplicationKey) ? null : email.DeduplicationKey.Trim();
         if (key is not null && await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
             return false;
@@ -49,7 +49,7 @@ public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> contexts, Tim
         catch (DbUpdateException) when (key is not null)
         {
             // Lost a race with another caller queuing the same key: the unique index kept one.
-            await using var check = contexts.CreateDbContext();
+            await using var check = dbFactory.CreateDbContext();
             if (await check.OutboxMessages.AnyAsync(m => m.DeduplicationKey == key, cancellationToken))
                 return false;
             throw;
@@ -60,7 +60,7 @@ public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> contexts, Tim
     /// <summary>Staff send a permanently failed email again: a fresh series of attempts, starting now.</summary>
     public async Task RetryAsync(Guid messageId, CancellationToken cancellationToken = default)
     {
-        await using var db = contexts.CreateDbContext();
+        await using var db = dbFactory.CreateDbContext();
         var message = await db.OutboxMessages.SingleOrDefaultAsync(m => m.Id == messageId, cancellationToken)
             ?? throw new DomainException("This email is not in the outbox.");
         message.Retry(clock.GetUtcNow());

@@ -21,14 +21,14 @@ public enum OutboxOutcome
 /// </summary>
 public sealed class OutboxQueue
 {
-    private readonly IDbContextFactory<PortalDbContext> _contexts;
+    private readonly IDbContextFactory<PortalDbContext> _dbFactory;
     private readonly TimeProvider _clock;
 
-    public OutboxQueue(IDbContextFactory<PortalDbContext> contexts, TimeProvider clock, OutboxSettings settings)
+    public OutboxQueue(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, OutboxSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        _contexts = contexts;
+        _dbFactory = dbFactory;
         _clock = clock;
         Settings = settings;
     }
@@ -49,7 +49,7 @@ public sealed class OutboxQueue
         var until = now + Settings.LeaseDuration;
         var batchSize = Settings.BatchSize;
 
-        await using var db = _contexts.CreateDbContext();
+        await using var db = _dbFactory.CreateDbContext();
         var due = db.OutboxMessages
             .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil <= now))
             .OrderBy(m => m.NextAttemptAt)
@@ -107,7 +107,7 @@ public sealed class OutboxQueue
         ArgumentNullException.ThrowIfNull(message);
         var claim = message.LockedBy;
         var outcome = change(message);
-        await using var db = _contexts.CreateDbContext();
+        await using var db = _dbFactory.CreateDbContext();
         // One UPDATE of the delivery state, applied only where this claim still holds the row, rather than attaching the
         // message and its attachments to a context to save the same columns.
         var written = await db.OutboxMessages

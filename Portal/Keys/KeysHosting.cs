@@ -73,7 +73,7 @@ public static class KeysHosting
         "sign with it. Create a new key (see README, License keys), configure it with a new key id, and never let its private key into a database.";
 
     private sealed class SigningKeyCheck(
-        SigningKeyStore keys, IDbContextFactory<PortalDbContext> databases, IHostEnvironment environment, ILogger<SigningKeyCheck> logger) : IHostedService
+        SigningKeyStore keys, IDbContextFactory<PortalDbContext> dbFactory, IHostEnvironment environment, ILogger<SigningKeyCheck> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
@@ -85,7 +85,7 @@ public static class KeysHosting
             if (!environment.IsDevelopment())
             {
                 // Runs after the migrations (hosted services start after PreparePortalDatabaseAsync).
-                await using var db = await databases.CreateDbContextAsync(cancellationToken);
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                 if (await SigningKeyStore.DatabaseKeyIdOfAsync(db, keys.Current, cancellationToken) is { } developmentKey)
                     throw new InvalidOperationException(DevelopmentKeyMessage(keys.Current.KeyId, developmentKey));
             }
