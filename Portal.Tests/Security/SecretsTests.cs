@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,15 +33,8 @@ public sealed partial class SecretsTests
     public void No_file_in_the_repository_holds_a_secret()
     {
         var root = RepositoryRoot();
-        var findings = new List<SecretFinding>();
-        var files = RepositoryFiles(root);
-        foreach (var file in files)
-        {
-            var bytes = File.ReadAllBytes(Path.Combine(root, file));
-            if (bytes.AsSpan(0, Math.Min(bytes.Length, 8000)).Contains((byte)0))
-                continue; // binary
-            findings.AddRange(SecretScanner.Find(file, Encoding.UTF8.GetString(bytes)));
-        }
+        var files = SourceTree.Files(root);
+        var findings = Scan(root, files);
 
         var unexplained = findings.Where(f => !Allowed.Any(a => a.File == f.File && a.Value == f.Value)).ToList();
         Assert.True(unexplained.Count == 0, "Secrets in the repository (move them to a secret store or environment variables):\n" +
@@ -50,6 +42,80 @@ public sealed partial class SecretsTests
         // The allowance list stays honest: every entry is still there to be allowed.
         Assert.All(Allowed, a => Assert.Contains(findings, f => f.File == a.File && f.Value == a.Value));
         Assert.True(files.Count > 100, $"only {files.Count} files were scanned");
+    }
+
+    /// <summary>
+    /// A copy of the sources without <c>.git</c> (an unpacked archive) is walked instead of asked of git: build output,
+    /// test results, packages and what the <c>.gitignore</c> files exclude are left out, the rest is listed.
+    /// </summary>
+    [Fact]
+    public void A_copy_without_git_is_walked_leaving_out_build_output_and_what_gitignore_excludes()
+    {
+        using var copy = new TemporaryTree();
+        copy.Write(".gitignore", File.ReadAllText(Path.Combine(RepositoryRoot(), ".gitignore")));
+        string[] sources =
+        [
+            ".editorconfig", ".gitignore", "Portal/Program.cs", "Portal/appsettings.json", "Portal/wwwroot/app.css",
+            "Portal.Tests/Keys/Vectors/perpetual.lic", "docs/keep.tmp", "docs/rules.md",
+        ];
+        string[] notSources =
+        [
+            "Portal/bin/Debug/net10.0/appsettings.json", "Portal/obj/project.assets.json", "node_modules/pkg/index.js",
+            "TestResults/screenshots/customer-licenses-light.png", "Portal/App_Data/portal.db", "Portal/App_Data/mail-pickup/1.eml",
+            "Portal/wwwroot/brand/css/portal.css", "LoadResults/webhooks.json", "BenchmarkDotNet.Artifacts/results/report.csv",
+            ".vs/Portal/config.json", "Portal/Portal.csproj.user", "portal.db-wal", "docs/draft.tmp", "docs/drafts/notes.md",
+        ];
+        foreach (var file in sources.Concat(notSources).Where(file => file != ".gitignore"))
+            copy.Write(file, "text");
+        // A .gitignore in a subfolder applies below it, and "!" includes again what it excluded.
+        copy.Write("docs/.gitignore", "*.tmp\n!keep.tmp\ndrafts/\n");
+
+        var files = SourceTree.Files(copy.Root);
+
+        Assert.Equal(sources.Append("docs/.gitignore").Order(StringComparer.Ordinal), files.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A tree whose <c>.git</c> git cannot read (a worktree copied without its repository) is walked too.</summary>
+    [Fact]
+    public void Where_git_cannot_list_the_tree_it_is_walked()
+    {
+        using var copy = new TemporaryTree();
+        copy.Write(".git", $"gitdir: {Path.Combine(copy.Root, "missing-repository")}\n");
+        copy.Write("Portal/Program.cs", "text");
+        copy.Write("Portal/bin/Debug/net10.0/Portal.dll", "text");
+
+        Assert.Equal(["Portal/Program.cs"], SourceTree.Files(copy.Root));
+    }
+
+    /// <summary>
+    /// The scan of a copy without <c>.git</c>: a small tree of real sources holds no secret; a secret planted in it is
+    /// found, one in build output or in an ignored folder is not looked at.
+    /// </summary>
+    [Fact]
+    public void In_a_copy_without_git_a_planted_secret_is_found()
+    {
+        var repository = RepositoryRoot();
+        using var copy = new TemporaryTree();
+        string[] copied = [".gitignore", "appsettings.sample.json", "Portal/appsettings.json", "Portal/Payments/StripeSettings.cs"];
+        foreach (var file in copied.Concat(SourceTree.WalkedFiles(Path.Combine(repository, "Portal.Domain", "Keys")).Select(f => "Portal.Domain/Keys/" + f)))
+            copy.Write(file, File.ReadAllText(Path.Combine(repository, file)));
+        Assert.Empty(Scan(copy.Root, SourceTree.Files(copy.Root)));
+
+        // Written in two parts so that this file does not hold a secret-shaped value whole.
+        var secret = "{ \"Stripe\": { \"SecretKey\": \"sk_live_" + "51NcQeXAmPLEaBcDeFgHiJkLmNoPqRsTuVwXyZ\" } }\n";
+        copy.Write("Portal/appsettings.Production.json", secret);
+        copy.Write("Portal/bin/Release/net10.0/appsettings.Production.json", secret);
+        copy.Write("Portal/App_Data/appsettings.Production.json", secret);
+        var files = SourceTree.Files(copy.Root);
+        var findings = Scan(copy.Root, files);
+
+        Assert.Contains("Portal.Domain/Keys/LicenseKeyOptions.cs", files);
+        (string File, string Kind)[] planted =
+        [
+            ("Portal/appsettings.Production.json", "Stripe secret or restricted key"),
+            ("Portal/appsettings.Production.json", "secret setting in a JSON file"),
+        ];
+        Assert.Equal(planted.Order(), findings.Select(f => (f.File, f.Kind)).Order());
     }
 
     [Theory]
@@ -114,20 +180,18 @@ public sealed partial class SecretsTests
         Assert.NotEqual(developmentKey.KeyId, signing.Current.KeyId);
     }
 
-    private static List<string> RepositoryFiles(string root)
+    /// <summary>What the scanner finds in the text files among <paramref name="files"/> (binary files are skipped).</summary>
+    private static List<SecretFinding> Scan(string root, IEnumerable<string> files)
     {
-        // Tracked files, and new files that are not ignored (what the next commit could add).
-        var git = Process.Start(new ProcessStartInfo("git", "ls-files -z --cached --others --exclude-standard")
+        var findings = new List<SecretFinding>();
+        foreach (var file in files)
         {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("git could not be started.");
-        var output = git.StandardOutput.ReadToEnd();
-        var errors = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        Assert.True(git.ExitCode == 0, $"git ls-files failed in {root}: {errors}");
-        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Distinct().Where(file => File.Exists(Path.Combine(root, file))).ToList();
+            var bytes = File.ReadAllBytes(Path.Combine(root, file));
+            if (bytes.AsSpan(0, Math.Min(bytes.Length, 8000)).Contains((byte)0))
+                continue;
+            findings.AddRange(SecretScanner.Find(file, Encoding.UTF8.GetString(bytes)));
+        }
+        return findings;
     }
 
     private static string RepositoryRoot()
@@ -136,6 +200,21 @@ public sealed partial class SecretsTests
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Portal.sln")))
             folder = folder.Parent;
         return folder?.FullName ?? throw new InvalidOperationException("Portal.sln not found above the test folder.");
+    }
+
+    /// <summary>A folder of its own under the temporary folder, deleted with everything in it at the end of the test.</summary>
+    private sealed class TemporaryTree : IDisposable
+    {
+        public string Root { get; } = Directory.CreateTempSubdirectory("portal-sources-").FullName;
+
+        public void Write(string relativePath, string text)
+        {
+            var path = Path.Combine(Root, relativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+
+        public void Dispose() => Directory.Delete(Root, recursive: true);
     }
 }
 
