@@ -56,6 +56,25 @@ public sealed class StaffDeskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_discount_queue_filters_by_status_and_kind_and_says_when_nothing_matches()
+    {
+        var decided = await ApplyAsync(_fx.Contoso, DiscountKind.CrossGrade);
+        await Discounts.DenyAsync(decided.Id, "Unknown competitor", DomainFixture.Sales);
+        await ApplyAsync(_fabrikam, DiscountKind.Nonprofit);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+        var cut = page.Bunit.Render<DiscountQueue>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("tbody tr").Count));
+
+        await cut.InvokeAsync(() => Filter(cut, "Status").ValueChanged.InvokeAsync(nameof(DiscountStatus.Denied)));
+
+        cut.WaitForAssertion(() => Assert.Contains("Contoso Ltd", Assert.Single(cut.FindAll("tbody tr")).TextContent));
+
+        await cut.InvokeAsync(() => Filter(cut, "Kind").ValueChanged.InvokeAsync(nameof(DiscountKind.Nonprofit)));
+
+        cut.WaitForAssertion(() => Assert.Equal("No application matches these filters.", cut.Find("[data-testid=queue-empty]").TextContent.Trim()));
+    }
+
+    [Fact]
     public async Task A_discount_case_shows_evidence_as_text_attachments_as_downloads_and_the_kinds_default_percent()
     {
         var application = await ApplyAsync(_fabrikam, DiscountKind.Nonprofit, attach: true, evidence: "<script>alert(1)</script> RSIN 8123");
@@ -210,12 +229,7 @@ public sealed class StaffDeskTests : IAsyncLifetime
     [Fact]
     public async Task The_staff_order_list_puts_orders_needing_review_on_top()
     {
-        var orders = _fx.Get<OrderService>();
-        var cart = new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(10).Id, 1)], []);
-        var wrongAmount = await orders.PlaceAsync(_fabrikam.Id, DomainFixture.Customer, "olga@fabrikam.example", cart);
-        await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(wrongAmount.Id, "cs_1", "pi_1", 1, "usd"));
-        _fx.Clock.Advance(TimeSpan.FromHours(1));
-        await orders.PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", cart);
+        await PlaceOrderNeedingReviewThenAnotherAsync();
         await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Support);
 
         var cut = page.Bunit.Render<StaffOrderList>();
@@ -229,6 +243,39 @@ public sealed class StaffDeskTests : IAsyncLifetime
         Assert.Contains("Not paid", rows[1].TextContent);
         Assert.Contains("1 order needs attention", cut.Find("[data-testid=flagged-count]").TextContent);
     }
+
+    [Fact]
+    public async Task The_staff_order_list_searches_by_organization_and_counts_the_flagged_orders_it_finds()
+    {
+        await PlaceOrderNeedingReviewThenAnotherAsync();
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Support);
+        var cut = page.Bunit.Render<StaffOrderList>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("tbody tr").Count));
+        Assert.Contains("1 order needs attention", cut.Find("[data-testid=flagged-count]").TextContent);
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudTextField<string>>().Instance.ValueChanged.InvokeAsync("contoso"));
+
+        cut.WaitForAssertion(() => Assert.Contains("Contoso Ltd", Assert.Single(cut.FindAll("tbody tr")).TextContent));
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=flagged-count]")));
+
+        await cut.InvokeAsync(() => cut.FindComponent<MudTextField<string>>().Instance.ValueChanged.InvokeAsync("northwind"));
+
+        cut.WaitForAssertion(() => Assert.Equal("No order matches these filters.", cut.Find("[data-testid=orders-empty]").TextContent.Trim()));
+    }
+
+    /// <summary>Fabrikam's order paid with the wrong amount (it needs review), then an hour later Contoso's, not paid.</summary>
+    private async Task PlaceOrderNeedingReviewThenAnotherAsync()
+    {
+        var orders = _fx.Get<OrderService>();
+        var cart = new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(10).Id, 1)], []);
+        var wrongAmount = await orders.PlaceAsync(_fabrikam.Id, DomainFixture.Customer, "olga@fabrikam.example", cart);
+        await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(wrongAmount.Id, "cs_1", "pi_1", 1, "usd"));
+        _fx.Clock.Advance(TimeSpan.FromHours(1));
+        await orders.PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", cart);
+    }
+
+    private static MudSelect<string> Filter(IRenderedComponent<DiscountQueue> cut, string label) =>
+        cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == label).Instance;
 
     private async Task<DiscountApplication> ApplyAsync(Organization organization, DiscountKind kind, bool attach = false, string? evidence = null)
     {
