@@ -82,8 +82,11 @@ public static class LicenseFile
     }
 
     /// <summary>A file name for the download or attachment, e.g. <c>officestatus-6-evaluation-0193a1b2….lic</c>.</summary>
-    public static string FileName(LicenseKeyClaims claims) =>
-        $"{claims.ProductCode}-{claims.Major}-{LicenseKeyFormat.KindName(claims.Kind)}-{claims.LicenseId:N}{FileExtension}";
+    public static string FileName(LicenseKeyClaims claims) => FileName(claims.ProductCode, claims.Major, claims.Kind, claims.LicenseId);
+
+    /// <inheritdoc cref="FileName(LicenseKeyClaims)"/>
+    public static string FileName(string productCode, int major, LicenseKind kind, Guid licenseId) =>
+        $"{productCode}-{major}-{LicenseKeyFormat.KindName(kind)}-{licenseId:N}{FileExtension}";
 
     /// <summary>Reads a license file: its (untrusted) header fields and its key. Throws <see cref="FormatException"/>.</summary>
     public static ParsedLicenseFile Parse(string text)

@@ -64,8 +64,14 @@ public sealed class License
     public DateTimeOffset? StatusChangedAt { get; private set; }
     public string? RevocationReason { get; private set; }
 
-    /// <summary>The signed license key (a compact JWT); set once, right after issue.</summary>
+    /// <summary>The signed license key (a compact JWT); set once, right after issue. Give it out only as <see cref="AvailableKey"/>.</summary>
     public string Key { get; private set; } = "";
+
+    /// <summary>
+    /// The key as it may be shown, downloaded or emailed; null for a revoked license, whose key may no longer be used
+    /// (R10), and before the key is signed. Every page, download and email takes the key from here.
+    /// </summary>
+    public string? AvailableKey => Status == LicenseStatus.Revoked || Key.Length == 0 ? null : Key;
 
     /// <summary>New seats are sold for the current major only (R3).</summary>
     internal static License Purchase(Guid organizationId, Product product, int seats, Guid orderId, DateTimeOffset now)

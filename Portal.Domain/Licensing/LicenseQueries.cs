@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Data;
 using Portal.Domain.Keys;
@@ -44,7 +45,10 @@ public sealed record LicenseListSummary(IReadOnlyList<int> Majors, int ActiveCou
 /// <summary>Another license of the same organization that this one is linked to by an upgrade.</summary>
 public sealed record LicenseLink(Guid Id, int Major, int Seats);
 
-/// <summary>Everything a customer may know about one of their licenses, with what its license file needs.</summary>
+/// <summary>
+/// Everything a customer may know about one of their licenses, with what its license file needs. <see cref="Key"/> is
+/// the license's <see cref="License.AvailableKey"/>: none for a revoked license.
+/// </summary>
 public sealed record LicenseDetail(
     Guid Id,
     string ProductCode,
@@ -61,14 +65,15 @@ public sealed record LicenseDetail(
     LicenseLink? UpgradedFrom,
     LicenseLink? ReplacedBy,
     DateOnly? SupportEndsOn,
-    string Key,
+    string? Key,
     int CurrentMajor)
 {
     /// <summary>R6: an active license for an older major can be upgraded to the current one.</summary>
     public bool Upgradable => Status == LicenseStatus.Active && Major < CurrentMajor;
 
-    /// <summary>A revoked license's key is withdrawn (R10): it is not shown or handed out again.</summary>
-    public bool KeyAvailable => Status != LicenseStatus.Revoked && Key.Length > 0;
+    /// <summary>The key may be shown and downloaded (a revoked license's key is withdrawn, R10).</summary>
+    [MemberNotNullWhen(true, nameof(Key))]
+    public bool KeyAvailable => Key is not null;
 
     /// <summary>The claims for the readable header of its license file (the key itself is what was signed at issue).</summary>
     public LicenseKeyClaims Claims => new(Id, ProductCode, ProductName, Licensee, Major, Seats, LicenseKind.Perpetual,
@@ -76,7 +81,8 @@ public sealed record LicenseDetail(
 
     public string LicenseFileName => LicenseFile.FileName(Claims);
 
-    public string LicenseFileText => LicenseFile.Format(Claims, Key);
+    public string LicenseFileText =>
+        LicenseFile.Format(Claims, Key ?? throw new InvalidOperationException($"License {Id} has no key to give out."));
 }
 
 /// <summary>
@@ -153,7 +159,7 @@ public static class LicenseQueries
         var supportEndsOn = await LicensingService.SupportEndsOnAsync(db, organizationId, cancellationToken);
         return new LicenseDetail(license.Id, found.ProductCode, found.ProductName, found.Licensee, license.Major, license.Seats,
             license.Source, license.Status, license.IssuedAt, license.StatusChangedAt, license.RevocationReason, license.OrderId,
-            found.UpgradedFrom, found.ReplacedBy, supportEndsOn, license.Key, found.CurrentMajor);
+            found.UpgradedFrom, found.ReplacedBy, supportEndsOn, license.AvailableKey, found.CurrentMajor);
     }
 
     /// <summary>Every active license of the organization with its key, by product and newest major first.</summary>
@@ -171,10 +177,10 @@ public static class LicenseQueries
             .OrderBy(x => x.Name).ThenByDescending(x => x.License.Major).ThenBy(x => x.License.IssuedAt).ThenBy(x => x.License.Id)
             .ToListAsync(cancellationToken);
         return active
-            .Where(x => x.License.Key.Length > 0)
+            .Where(x => x.License.AvailableKey is not null)
             .Select(x => new LicenseDetail(x.License.Id, x.Code, x.Name, licensee, x.License.Major, x.License.Seats, x.License.Source,
                 x.License.Status, x.License.IssuedAt, x.License.StatusChangedAt, x.License.RevocationReason, x.License.OrderId,
-                UpgradedFrom: null, ReplacedBy: null, supportEndsOn, x.License.Key, x.CurrentMajor))
+                UpgradedFrom: null, ReplacedBy: null, supportEndsOn, x.License.AvailableKey, x.CurrentMajor))
             .ToList();
     }
 

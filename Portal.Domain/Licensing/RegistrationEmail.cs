@@ -77,6 +77,8 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
     {
         if (licenses.Count == 0)
             throw new ArgumentException("A registration email lists at least one license.", nameof(licenses));
+        var keys = licenses.Select(l => l.AvailableKey
+            ?? throw new ArgumentException($"License {l.Id} has no key to send: it is revoked or not signed.", nameof(licenses))).ToList();
         var to = OutboxEmail.Recipients(recipients);
         var claims = licenses.Select(l => new LicenseKeyClaims(l.Id, product.Code, product.Name, organization.Name, l.Major, l.Seats,
             LicenseKind.Perpetual, l.IssuedAt, supportEndsOn, ExpiresAt: null)).ToList();
@@ -98,11 +100,11 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
             .Append($"<tr><th align=\"left\">Support until</th><td>{support}</td></tr>")
             .Append("</table>");
 
-        foreach (var license in licenses)
+        foreach (var (license, key) in licenses.Zip(keys))
         {
             var line = $"{product.Name} {license.Major}, {license.Seats} {(license.Seats == 1 ? "user" : "users")} (license {license.Id})";
-            text.AppendLine(line).AppendLine($"Key: {license.Key}").AppendLine();
-            html.Append($"<h3>{Encode(line)}</h3><pre style=\"white-space: pre-wrap; word-break: break-all\">{Encode(license.Key)}</pre>");
+            text.AppendLine(line).AppendLine($"Key: {key}").AppendLine();
+            html.Append($"<h3>{Encode(line)}</h3><pre style=\"white-space: pre-wrap; word-break: break-all\">{Encode(key)}</pre>");
         }
         text.AppendLine("The license files are attached. Install a license in OfficeStatus by importing its .lic file or pasting its key.")
             .AppendLine().AppendLine("Key Metric Software");
@@ -112,7 +114,7 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
         return new OutboxEmail(to, $"Your {product.Name} {majors} registration – {organization.Name}", html.ToString(), text.ToString())
         {
             Attachments = claims.Select((c, i) => new OutboxEmailAttachment(
-                LicenseFile.FileName(c), LicenseFile.MediaType, Encoding.UTF8.GetBytes(LicenseFile.Format(c, licenses[i].Key)))).ToList(),
+                LicenseFile.FileName(c), LicenseFile.MediaType, Encoding.UTF8.GetBytes(LicenseFile.Format(c, keys[i])))).ToList(),
         };
     }
 

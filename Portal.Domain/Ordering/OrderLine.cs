@@ -38,4 +38,15 @@ public sealed class OrderLine
     public long UnitDiscount { get; private set; }
     public long UnitPrice { get; private set; }
     public long Total { get; private set; }
+
+    /// <summary>
+    /// The one order of an order's lines wherever they are listed (the order's pages, the order list, Stripe's line
+    /// items), since lines have no position of their own: new seats first, larger packs first, then upgrades. It runs
+    /// in the database and in memory alike; the kind is stored as text, so it is ranked rather than compared.
+    /// </summary>
+    public static IOrderedQueryable<OrderLine> InDisplayOrder(IQueryable<OrderLine> lines) =>
+        lines.OrderBy(l => l.Kind == QuoteLineKind.Upgrade ? 1 : 0).ThenByDescending(l => l.Seats).ThenBy(l => l.Description);
+
+    /// <inheritdoc cref="InDisplayOrder(IQueryable{OrderLine})"/>
+    public static IEnumerable<OrderLine> InDisplayOrder(IEnumerable<OrderLine> lines) => InDisplayOrder(lines.AsQueryable());
 }

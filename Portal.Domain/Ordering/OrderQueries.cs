@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Data;
+using Portal.Domain.Keys;
+using Portal.Domain.Licensing;
 
 namespace Portal.Domain.Ordering;
 
@@ -15,6 +17,33 @@ public sealed record OrderRow(
     string? ReceiptUrl);
 
 public sealed record OrderListPage(IReadOnlyList<OrderRow> Rows, int TotalCount);
+
+/// <summary>One line of an order as the customer sees it.</summary>
+public sealed record OrderLineView(string Description, int Quantity, Money UnitPrice, Money Total);
+
+/// <summary>
+/// A license an order issued. <see cref="Key"/> is its <see cref="License.AvailableKey"/>: none once it is revoked.
+/// </summary>
+public sealed record OrderLicenseView(Guid Id, string ProductName, int Major, int Seats, LicenseStatus Status, string? Key, string LicenseFileName);
+
+/// <summary>
+/// One order of an organization, for its page and the checkout return page: its amounts, its lines in display order
+/// and the licenses it issued, largest first. <see cref="DiscountDescription"/> is set only when a discount was taken off.
+/// </summary>
+public sealed record OrderView(
+    Guid Id,
+    DateTimeOffset PlacedAt,
+    string PlacedByEmail,
+    OrderStatus Status,
+    string? StatusReason,
+    bool Disputed,
+    Money Subtotal,
+    string? DiscountDescription,
+    Money DiscountTotal,
+    Money Total,
+    string? ReceiptUrl,
+    IReadOnlyList<OrderLineView> Lines,
+    IReadOnlyList<OrderLicenseView> Licenses);
 
 public sealed record StaffOrderQuery(OrderStatus? Status, string? OrganizationSearch, int Page, int PageSize);
 
@@ -38,8 +67,9 @@ public sealed record StaffOrderRow(
 public sealed record StaffOrderPage(IReadOnlyList<StaffOrderRow> Rows, int TotalCount, int FlaggedCount);
 
 /// <summary>
-/// Read side of orders, paged in the database: an organization's own, newest first; and every organization's for staff,
-/// with the flagged ones (needing review, disputed) on top.
+/// Read side of orders. Paged in the database: an organization's own, newest first; and every organization's for staff,
+/// with the flagged ones (needing review, disputed) on top. And one order of an organization with its lines and licenses.
+/// Every customer query is scoped to one organization: another organization's order is simply not found.
 /// </summary>
 public static class OrderQueries
 {
@@ -55,16 +85,41 @@ public static class OrderQueries
         var rows = await orders
             .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(o => new
-            {
-                o.Id, o.PlacedAt, o.PlacedByEmail, o.Status, o.Disputed, o.Total, o.Currency, o.ReceiptUrl,
-                Items = o.Lines.OrderBy(l => l.Kind).ThenByDescending(l => l.Seats).Select(l => new { l.Quantity, l.Description }).ToList(),
-            })
+            .Select(o => new { o.Id, o.PlacedAt, o.PlacedByEmail, o.Status, o.Disputed, o.Total, o.Currency, o.ReceiptUrl })
             .ToListAsync(cancellationToken);
+        var ids = rows.Select(o => o.Id).ToList();
+        var items = (await OrderLine.InDisplayOrder(db.Orders.Where(o => ids.Contains(o.Id)).SelectMany(o => o.Lines))
+                .Select(l => new { l.OrderId, l.Quantity, l.Description })
+                .ToListAsync(cancellationToken))
+            .ToLookup(l => l.OrderId, l => l.Quantity == 1 ? l.Description : $"{l.Quantity} × {l.Description}");
         return new OrderListPage(
             rows.Select(o => new OrderRow(o.Id, o.PlacedAt, o.PlacedByEmail, o.Status, o.Disputed, new Money(o.Total, o.Currency),
-                o.Items.Select(i => i.Quantity == 1 ? i.Description : $"{i.Quantity} × {i.Description}").ToList(), o.ReceiptUrl)).ToList(),
+                items[o.Id].ToList(), o.ReceiptUrl)).ToList(),
             total);
+    }
+
+    /// <summary>One order of the organization with its lines and licenses; null when it has none with that id.</summary>
+    public static async Task<OrderView?> OrderAsync(PortalDbContext db, Guid organizationId, Guid orderId, CancellationToken cancellationToken = default)
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.Lines)
+            .SingleOrDefaultAsync(o => o.Id == orderId && o.OrganizationId == organizationId, cancellationToken);
+        if (order is null)
+            return null;
+        var licenses = await db.Licenses.AsNoTracking()
+            .Where(l => l.OrderId == order.Id && l.OrganizationId == organizationId)
+            .Join(db.Products, l => l.ProductId, p => p.Id, (l, p) => new { License = l, ProductCode = p.Code, ProductName = p.Name })
+            .ToListAsync(cancellationToken);
+
+        Money Amount(long minor) => new(minor, order.Currency);
+        return new OrderView(
+            order.Id, order.PlacedAt, order.PlacedByEmail, order.Status, order.StatusReason, order.Disputed,
+            Amount(order.Subtotal), order.DiscountTotal > 0 ? order.DiscountDescription : null, Amount(order.DiscountTotal), Amount(order.Total),
+            order.ReceiptUrl,
+            OrderLine.InDisplayOrder(order.Lines).Select(l => new OrderLineView(l.Description, l.Quantity, Amount(l.UnitPrice), Amount(l.Total))).ToList(),
+            licenses.OrderByDescending(x => x.License.Seats).ThenBy(x => x.License.IssuedAt)
+                .Select(x => new OrderLicenseView(x.License.Id, x.ProductName, x.License.Major, x.License.Seats, x.License.Status,
+                    x.License.AvailableKey, LicenseFile.FileName(x.ProductCode, x.License.Major, LicenseKind.Perpetual, x.License.Id)))
+                .ToList());
     }
 
     public static async Task<StaffOrderPage> StaffListAsync(PortalDbContext db, StaffOrderQuery query, CancellationToken cancellationToken = default)

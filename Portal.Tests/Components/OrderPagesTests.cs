@@ -1,7 +1,12 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 using Portal.Components.Ordering;
+using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
+using Portal.Domain.Licensing;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
@@ -104,6 +109,61 @@ public sealed class OrderPagesTests : IAsyncLifetime
         Assert.DoesNotContain("100-user pack", cut.Markup);
         Assert.DoesNotContain("fabrikam", cut.Markup, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(cut.FindAll("tr[data-license-id]"));
+    }
+
+    [Fact]
+    public async Task The_return_page_shows_each_key_with_a_copy_button_and_its_license_file()
+    {
+        var order = await PlaceAsync(_fx.Contoso, (25, 1), (10, 1));
+        await PayAsync(order, "https://pay.stripe.com/receipts/contoso-3");
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+        page.Bunit.Services.GetRequiredService<NavigationManager>().NavigateTo(CheckoutPaths.ReturnForOrder(order.Id));
+
+        var cut = page.Bunit.Render<CheckoutReturn>();
+
+        cut.WaitForAssertion(() => Assert.Equal("Fulfilled", cut.Find("section").GetAttribute("data-order-status")));
+        await using var db = _fx.Db();
+        var licenses = await db.Licenses.Where(l => l.OrderId == order.Id).ToListAsync();
+        Assert.Equal(2, licenses.Count);
+        foreach (var license in licenses)
+        {
+            var row = $"tr[data-license-id='{license.Id}']";
+            Assert.Equal(license.Key, cut.Find($"{row} [data-testid=license-key]").TextContent);
+            var download = cut.Find($"{row} a[data-testid=download-license]");
+            Assert.Equal($"/licenses/{license.Id}/download", download.GetAttribute("href"));
+            Assert.Equal($"officestatus-6-perpetual-{license.Id:N}.lic", download.GetAttribute("download"));
+
+            await cut.InvokeAsync(() => cut.Find($"{row} button[data-testid=copy-key]").Click());
+
+            Assert.Contains(page.Bunit.JSInterop.Invocations,
+                i => i.Identifier == "navigator.clipboard.writeText" && Equals(i.Arguments[0], license.Key));
+        }
+        Assert.Contains(page.Bunit.Services.GetRequiredService<ISnackbar>().ShownSnackbars, s => s.Message == "Key copied");
+    }
+
+    [Fact]
+    public async Task A_revoked_licenses_key_is_neither_shown_nor_offered_on_its_orders_page()
+    {
+        var order = await PlaceAsync(_fx.Contoso, (25, 1));
+        await PayAsync(order, "https://pay.stripe.com/receipts/contoso-4");
+        License license;
+        await using (var db = _fx.Db())
+        {
+            license = await db.Licenses.SingleAsync(l => l.OrderId == order.Id);
+            _fx.Get<LicensingService>().Revoke(db, license, "Payment refunded", Actor.Stripe);
+            await db.SaveChangesAsync();
+        }
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find($"tr[data-license-id='{license.Id}']")));
+        Assert.Contains("Revoked", cut.Find($"tr[data-license-id='{license.Id}'] [data-status]").TextContent);
+        Assert.Contains("it is not shown", cut.Find("[data-testid=key-withdrawn]").TextContent);
+        Assert.DoesNotContain(license.Key, cut.Markup);
+        Assert.Empty(cut.FindAll("[data-testid=license-key]"));
+        Assert.Empty(cut.FindAll("[data-testid=copy-key]"));
+        Assert.Empty(cut.FindAll("[data-testid=download-license]"));
     }
 
     private Task<Order> PlaceAsync(Organization organization, params (int Seats, int Quantity)[] packs) =>

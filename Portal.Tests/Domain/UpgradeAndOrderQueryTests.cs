@@ -71,6 +71,52 @@ public sealed class UpgradeAndOrderQueryTests : IAsyncLifetime
         Assert.Equal(["3 × OfficeStatus 6 – 10-user pack", "OfficeStatus 6 – 1-user pack"], newest.Items);
     }
 
+    [Fact]
+    public async Task An_orders_lines_are_listed_alike_everywhere_new_seats_first_larger_packs_first_then_upgrades()
+    {
+        var older = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, 5));
+        await _fx.ReleaseAsync(7, 0);
+        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example",
+            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(1).Id, 2), new CartPack(_fx.Pack(10).Id, 1), new CartPack(_fx.Pack(25).Id, 1)], [older.Id]));
+        var expected = new[]
+        {
+            order.Lines.Single(l => l.Kind == QuoteLineKind.NewSeats && l.Seats == 25),
+            order.Lines.Single(l => l.Kind == QuoteLineKind.NewSeats && l.Seats == 10),
+            order.Lines.Single(l => l.Kind == QuoteLineKind.NewSeats && l.Seats == 1),
+            order.Lines.Single(l => l.Kind == QuoteLineKind.Upgrade),
+        }.Select(l => l.Description).ToList();
+        await using var db = _fx.Db();
+
+        var listed = Assert.Single((await OrderQueries.ListAsync(db, _fx.Contoso.Id, page: 1, pageSize: 10)).Rows).Items;
+        var shown = (await OrderQueries.OrderAsync(db, _fx.Contoso.Id, order.Id))!.Lines;
+
+        Assert.Equal(expected, OrderLine.InDisplayOrder(order.Lines).Select(l => l.Description)); // Stripe's line items
+        Assert.Equal(expected, shown.Select(l => l.Description));
+        Assert.Equal(shown.Select(l => l.Quantity == 1 ? l.Description : $"{l.Quantity} × {l.Description}"), listed);
+    }
+
+    [Fact]
+    public async Task An_orders_view_has_its_amounts_lines_and_licenses_and_another_organizations_order_is_not_found()
+    {
+        var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
+        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", Cart((10, 1)));
+        await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(order.Id, "cs_test_view", "pi_test_view", order.Total, "usd", "https://pay.stripe.com/receipts/view"));
+        await using var db = _fx.Db();
+        var license = await db.Licenses.AsNoTracking().SingleAsync(l => l.OrderId == order.Id);
+
+        var view = await OrderQueries.OrderAsync(db, _fx.Contoso.Id, order.Id);
+
+        Assert.NotNull(view);
+        Assert.Equal((OrderStatus.Fulfilled, "ana@contoso.example", "https://pay.stripe.com/receipts/view"), (view.Status, view.PlacedByEmail, view.ReceiptUrl));
+        Assert.Equal((new Money(42_000, "USD"), new Money(42_000, "USD"), new Money(0, "USD"), (string?)null), (view.Total, view.Subtotal, view.DiscountTotal, view.DiscountDescription));
+        var line = Assert.Single(view.Lines);
+        Assert.Equal((1, new Money(42_000, "USD"), new Money(42_000, "USD")), (line.Quantity, line.UnitPrice, line.Total));
+        var issued = Assert.Single(view.Licenses);
+        Assert.Equal((license.Id, "OfficeStatus", 6, 10, LicenseStatus.Active, (string?)license.Key), (issued.Id, issued.ProductName, issued.Major, issued.Seats, issued.Status, issued.Key));
+        Assert.Equal($"officestatus-6-perpetual-{license.Id:N}.lic", issued.LicenseFileName);
+        Assert.Null(await OrderQueries.OrderAsync(db, fabrikam.Id, order.Id));
+    }
+
     private Cart Cart(params (int Seats, int Quantity)[] packs) =>
         new(_fx.OfficeStatus.Id, [.. packs.Select(p => new CartPack(_fx.Pack(p.Seats).Id, p.Quantity))], []);
 

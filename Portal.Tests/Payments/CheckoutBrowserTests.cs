@@ -72,7 +72,54 @@ public sealed class CheckoutBrowserTests(PaymentsApp app) : IAsyncLifetime
         await Expect(session.Heading("Payment received — your licenses are ready")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         Assert.True(await page.EvaluateAsync<bool>("() => window.stillTheSamePage === true"), "the page updated itself without reloading");
         foreach (var license in await app.LicensesAsync(order.Id))
-            await Expect(page.Locator($"tr[data-license-id='{license.Id}'] code")).ToHaveTextAsync(license.Key);
+            await Expect(page.Locator($"tr[data-license-id='{license.Id}']").GetByTestId("license-key")).ToHaveTextAsync(license.Key);
+        await AssertAccessibleAsync(page);
+        await session.AssertCleanJourneyAsync();
+    }
+
+    /// <summary>
+    /// The return page on a laptop's 1280x800 screen: each key wraps inside its cell with a copy and a download button
+    /// beside it (the license page's own parts), each license's link stays on one line, and the order summary's rows
+    /// are drawn alike.
+    /// </summary>
+    [Fact]
+    public async Task At_1280_pixels_the_return_page_keeps_each_key_in_its_cell_beside_its_buttons_and_draws_the_summary_evenly()
+    {
+        var customer = await app.NewCustomerAsync();
+        var order = await app.PlaceOrderAsync(customer, (25, 1), (10, 1));
+        var checkout = await app.CheckoutSessionAsync(customer, order.Id);
+        app.Stripe.MarkPaid(checkout.Id);
+        await using var session = await SignInAsync(customer);
+        var page = session.Page;
+
+        await page.GotoAsync(CheckoutPaths.ReturnForSession(checkout.Id));
+        await Expect(session.Heading("Payment received — your licenses are ready")).ToBeVisibleAsync();
+        await session.WaitForInteractivityAsync();
+        await Screenshots.SaveAsync(page, "checkout-return-1280");
+
+        var licenses = await app.LicensesAsync(order.Id);
+        Assert.Equal(2, licenses.Count);
+        foreach (var license in licenses)
+        {
+            var row = page.Locator($"[data-license-id='{license.Id}']");
+            var key = row.GetByTestId("license-key");
+            await Expect(key).ToHaveTextAsync(license.Key);
+            Assert.True(await key.EvaluateAsync<bool>(
+                    "e => e.scrollWidth <= e.clientWidth + 1 && e.getBoundingClientRect().right <= e.closest('td').getBoundingClientRect().right + 1"),
+                "the key wraps inside its cell");
+            await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Copy key" })).ToBeVisibleAsync();
+            await Expect(row.GetByRole(AriaRole.Link, new() { Name = "Download .lic file" })).ToBeVisibleAsync();
+            var link = row.GetByRole(AriaRole.Link, new() { Name = "OfficeStatus 6.x", Exact = true });
+            Assert.Equal(1, await link.EvaluateAsync<int>("e => e.getClientRects().length"));
+        }
+
+        // The summary's rows (heading, lines, total) are drawn alike: none draws lines between its cells.
+        await page.GetByTestId("order-lines").ScrollIntoViewIfNeededAsync();
+        await Screenshots.SaveAsync(page, "checkout-return-1280-summary");
+        var rowsWithCellBorders = await page.GetByTestId("order-lines").Locator("tr").EvaluateAllAsync<bool[]>(
+            "rows => rows.map(r => [...r.cells].some(c => parseFloat(getComputedStyle(c).borderRightWidth) > 0 || parseFloat(getComputedStyle(c).borderLeftWidth) > 0))");
+        Assert.Equal(4, rowsWithCellBorders.Length);
+        Assert.All(rowsWithCellBorders, Assert.False);
         await AssertAccessibleAsync(page);
         await session.AssertCleanJourneyAsync();
     }
@@ -82,7 +129,12 @@ public sealed class CheckoutBrowserTests(PaymentsApp app) : IAsyncLifetime
     {
         // "localhost", not the IP address: the sign-in page's passkey script reports an IP address as an invalid domain.
         var baseAddress = new UriBuilder(app.BaseAddress) { Host = "localhost" }.Uri;
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseAddress.ToString(), Locale = "en-GB" });
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            Locale = "en-GB",
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
         context.SetDefaultTimeout(15_000);
         var session = new BrowserSession(context, await context.NewPageAsync());
         await session.Page.GotoAsync("/Account/Login");

@@ -35,7 +35,7 @@ public sealed class StripeCheckoutTests(PaymentsApp app)
         Assert.Equal(app.BaseAddress.ToString().TrimEnd('/') + CheckoutPaths.ReturnForOrder(order.Id), form["cancel_url"]);
         Assert.False(form.ContainsKey("automatic_tax[enabled]"), "automatic tax is off unless Stripe:AutomaticTax is set");
 
-        var lines = StripeCheckout.InDisplayOrder(order.Lines).ToList();
+        var lines = OrderLine.InDisplayOrder(order.Lines).ToList();
         Assert.Equal(2, lines.Count);
         for (var i = 0; i < lines.Count; i++)
         {

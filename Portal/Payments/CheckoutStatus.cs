@@ -1,45 +1,24 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Domain;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
-using Portal.Domain.Licensing;
 using Portal.Domain.Ordering;
 using Stripe;
 
 namespace Portal.Payments;
 
-public sealed record CheckoutLineView(string Description, int Quantity, string UnitPrice, string Total);
-
-public sealed record CheckoutLicenseView(Guid Id, string Product, int Major, int Seats, string Status, string Key);
-
-/// <summary>What the checkout return page shows: an order of the user's organization and the licenses it issued.</summary>
-public sealed record CheckoutStatusView(
-    Guid OrderId,
-    DateTimeOffset PlacedAt,
-    OrderStatus Status,
-    string? StatusReason,
-    bool Disputed,
-    string Subtotal,
-    string? DiscountDescription,
-    string DiscountTotal,
-    string Total,
-    string PurchaserEmail,
-    string? ReceiptUrl,
-    IReadOnlyList<CheckoutLineView> Lines,
-    IReadOnlyList<CheckoutLicenseView> Licenses,
-    bool PaymentProcessing,
-    bool StripeUnavailable)
-{
-    /// <summary>Pending after the customer finished checkout: the payment is on its way (or its webhook is).</summary>
-    public bool IsProcessing => Status == OrderStatus.Pending && PaymentProcessing;
-}
+/// <summary>
+/// What Stripe said about the checkout a customer came back from: the order it pays for, whether its payment is on its
+/// way (the customer finished Checkout), and whether Stripe could be asked at all.
+/// </summary>
+public sealed record CheckoutProgress(Guid OrderId, bool PaymentProcessing, bool StripeUnavailable);
 
 /// <summary>
-/// The checkout return page's model. Coming back from Stripe, the session is read from Stripe and a paid session is
-/// fulfilled here too (racing the webhook safely: <see cref="FulfilmentService"/> is idempotent). Only an order of
-/// the signed-in user's organization is ever shown or fulfilled.
+/// The Stripe side of the checkout return page. Coming back from Stripe, the session is read from Stripe and a paid
+/// session is fulfilled here too (racing the webhook safely: <see cref="FulfilmentService"/> is idempotent); the page
+/// then reads the order through <see cref="OrderQueries"/>. Only an order of the signed-in customer's organization is
+/// ever named or fulfilled.
 /// </summary>
 public sealed class CheckoutStatus(
     StripeApi stripe,
@@ -48,9 +27,10 @@ public sealed class CheckoutStatus(
     ILogger<CheckoutStatus> logger)
 {
     /// <summary>After Stripe Checkout (<c>?session_id=</c>); null when there is no such session for the user's organization.</summary>
-    public async Task<CheckoutStatusView?> AfterStripeAsync(ClaimsPrincipal user, string sessionId, CancellationToken cancellationToken = default)
+    public async Task<CheckoutProgress?> AfterStripeAsync(ClaimsPrincipal user, string sessionId, CancellationToken cancellationToken = default)
     {
-        if (OrganizationOf(user) is not { } organizationId || stripe.IsTestMode || string.IsNullOrWhiteSpace(sessionId))
+        if (!user.IsInRole(Roles.Customer) || user.OrganizationId() is not { } organizationId
+            || stripe.IsTestMode || string.IsNullOrWhiteSpace(sessionId))
             return null;
 
         Stripe.Checkout.Session session;
@@ -66,8 +46,9 @@ public sealed class CheckoutStatus(
                                                 || (unreachable is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
             logger.LogWarning(unreachable, "Stripe could not be asked about checkout {SessionId}; showing the order as the webhook leaves it", sessionId);
-            var orderId = await OrderOfSessionAsync(organizationId, sessionId, cancellationToken);
-            return orderId is null ? null : await ViewAsync(organizationId, orderId.Value, paymentProcessing: true, stripeUnavailable: true, cancellationToken);
+            return await OrderOfSessionAsync(organizationId, sessionId, cancellationToken) is { } orderId
+                ? new CheckoutProgress(orderId, PaymentProcessing: true, StripeUnavailable: true)
+                : null;
         }
 
         if (StripeSessions.OrderId(session) is not { } sessionOrderId)
@@ -83,38 +64,7 @@ public sealed class CheckoutStatus(
             var outcome = await fulfilment.FulfilAsync(StripeSessions.ToPaidCheckout(session, sessionOrderId), cancellationToken);
             logger.LogInformation("Checkout return for {SessionId}: order {OrderId} is paid: {Outcome}", session.Id, sessionOrderId, outcome);
         }
-        return await ViewAsync(organizationId, sessionOrderId, paymentProcessing: session.Status == "complete", stripeUnavailable: false, cancellationToken);
-    }
-
-    /// <summary>An order of the user's organization as it stands (cancel URL, test checkout, refresh).</summary>
-    public Task<CheckoutStatusView?> ForOrderAsync(
-        ClaimsPrincipal user, Guid orderId, bool paymentProcessing = false, bool stripeUnavailable = false, CancellationToken cancellationToken = default) =>
-        OrganizationOf(user) is { } organizationId
-            ? ViewAsync(organizationId, orderId, paymentProcessing, stripeUnavailable, cancellationToken)
-            : Task.FromResult<CheckoutStatusView?>(null);
-
-    private async Task<CheckoutStatusView?> ViewAsync(
-        Guid organizationId, Guid orderId, bool paymentProcessing, bool stripeUnavailable, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var order = await db.Orders.AsNoTracking().Include(o => o.Lines)
-            .SingleOrDefaultAsync(o => o.Id == orderId && o.OrganizationId == organizationId, cancellationToken);
-        if (order is null)
-            return null;
-        var licenses = await db.Licenses.AsNoTracking()
-            .Where(l => l.OrderId == order.Id && l.OrganizationId == organizationId)
-            .Join(db.Products, l => l.ProductId, p => p.Id, (l, p) => new { License = l, Product = p.Name })
-            .ToListAsync(cancellationToken);
-
-        return new CheckoutStatusView(
-            order.Id, order.PlacedAt, order.Status, order.StatusReason, order.Disputed, Format(order.Subtotal, order.Currency),
-            order.DiscountTotal > 0 ? order.DiscountDescription : null, Format(order.DiscountTotal, order.Currency),
-            Format(order.Total, order.Currency), order.PlacedByEmail, order.ReceiptUrl,
-            StripeCheckout.InDisplayOrder(order.Lines).Select(l => new CheckoutLineView(l.Description, l.Quantity, Format(l.UnitPrice, order.Currency), Format(l.Total, order.Currency))).ToList(),
-            licenses.OrderByDescending(x => x.License.Seats).ThenBy(x => x.License.IssuedAt)
-                .Select(x => new CheckoutLicenseView(x.License.Id, x.Product, x.License.Major, x.License.Seats, Describe(x.License.Status), x.License.Key))
-                .ToList(),
-            paymentProcessing, stripeUnavailable);
+        return new CheckoutProgress(sessionOrderId, PaymentProcessing: StripeSessions.IsComplete(session), StripeUnavailable: false);
     }
 
     private async Task<OrderStatus?> OrderStatusAsync(Guid organizationId, Guid orderId, CancellationToken cancellationToken)
@@ -130,15 +80,4 @@ public sealed class CheckoutStatus(
         return await db.Orders.Where(o => o.CheckoutSessionId == sessionId && o.OrganizationId == organizationId)
             .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
     }
-
-    private static Guid? OrganizationOf(ClaimsPrincipal user) => user.IsInRole(Roles.Customer) ? user.OrganizationId() : null;
-
-    private static string Format(long minor, string currency) => new Money(minor, currency).ToString();
-
-    private static string Describe(LicenseStatus status) => status switch
-    {
-        LicenseStatus.Active => "Active",
-        LicenseStatus.Upgraded => "Upgraded",
-        _ => "Revoked",
-    };
 }

@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Portal.Components;
 using Portal.Domain;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Ordering;
+using Portal.Domain.Pricing;
 using Stripe;
 using Stripe.Checkout;
 
@@ -82,17 +84,30 @@ public sealed class StripeCheckout(
         }
     }
 
+    /// <summary>
+    /// Places the order for <paramref name="cart"/>, priced again by the server (R12), and starts its payment as
+    /// <see cref="StartAsync"/> does. A cart that cannot be ordered throws <see cref="DomainException"/> with the reason for the customer.
+    /// </summary>
+    public async Task<CheckoutStart> PlaceAndStartAsync(ClaimsPrincipal user, Cart cart, Uri? portalBaseUri = null, CancellationToken cancellationToken = default)
+    {
+        if (user.OrganizationId() is not { } organizationId || !user.IsInRole(Roles.Customer))
+            return CheckoutStart.NotFound;
+        var purchaserEmail = user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "";
+        var order = await orders.PlaceAsync(organizationId, CurrentActor.From(user), purchaserEmail, cart, cancellationToken);
+        return await StartAsync(order.Id, user, portalBaseUri, cancellationToken);
+    }
+
     /// <summary>The order already has a session: go back to it while it is open; null when a new one is needed.</summary>
     private async Task<CheckoutStart?> ResumeAsync(Order order, string sessionId, CancellationToken cancellationToken)
     {
         var existing = await stripe.GetSessionAsync(sessionId, cancellationToken);
         switch (existing.Status)
         {
-            case "open" when !string.IsNullOrEmpty(existing.Url):
+            case StripeValues.SessionStatus.Open when !string.IsNullOrEmpty(existing.Url):
                 return CheckoutStart.To(existing.Url);
-            case "complete":
+            case StripeValues.SessionStatus.Complete:
                 return CheckoutStart.To(CheckoutPaths.ReturnForSession(existing.Id));
-            case "expired":
+            case StripeValues.SessionStatus.Expired:
                 // The webhook may not have told us yet; the order cannot be paid any more.
                 await paymentEvents.HandleAsync(new CheckoutExpired(order.Id), cancellationToken);
                 return CheckoutStart.To(CheckoutPaths.ReturnForOrder(order.Id));
@@ -106,7 +121,7 @@ public sealed class StripeCheckout(
         var currency = order.Currency.ToLowerInvariant();
         var options = new SessionCreateOptions
         {
-            Mode = "payment",
+            Mode = StripeValues.SessionMode.Payment,
             Customer = customerId,
             ClientReferenceId = order.Id.ToString(),
             Metadata = new Dictionary<string, string> { [StripeSessions.OrderIdKey] = order.Id.ToString() },
@@ -114,14 +129,14 @@ public sealed class StripeCheckout(
             {
                 Metadata = new Dictionary<string, string> { [StripeSessions.OrderIdKey] = order.Id.ToString() },
             },
-            LineItems = InDisplayOrder(order.Lines).Select(line => new SessionLineItemOptions
+            LineItems = OrderLine.InDisplayOrder(order.Lines).Select(line => new SessionLineItemOptions
             {
                 Quantity = line.Quantity,
                 PriceData = new SessionLineItemPriceDataOptions
                 {
                     Currency = currency,
                     UnitAmount = line.UnitPrice,
-                    TaxBehavior = settings.AutomaticTax ? "exclusive" : null,
+                    TaxBehavior = settings.AutomaticTax ? StripeValues.TaxBehavior.Exclusive : null,
                     ProductData = new SessionLineItemPriceDataProductDataOptions { Name = line.Description },
                 },
             }).ToList(),
@@ -133,14 +148,10 @@ public sealed class StripeCheckout(
         {
             options.AutomaticTax = new SessionAutomaticTaxOptions { Enabled = true };
             // Stripe Tax needs the customer's address; Checkout collects it and keeps it on the reused customer.
-            options.CustomerUpdate = new SessionCustomerUpdateOptions { Address = "auto", Name = "auto" };
+            options.CustomerUpdate = new SessionCustomerUpdateOptions { Address = StripeValues.CustomerUpdate.Auto, Name = StripeValues.CustomerUpdate.Auto };
         }
         return options;
     }
-
-    /// <summary>Order lines have no position of their own: new seats first, larger packs first, then upgrades.</summary>
-    public static IEnumerable<OrderLine> InDisplayOrder(IEnumerable<OrderLine> lines) =>
-        lines.OrderBy(l => l.Kind).ThenByDescending(l => l.Seats).ThenBy(l => l.Description, StringComparer.Ordinal);
 
     /// <summary>
     /// The organization's Stripe customer, created once: concurrent first checkouts send the same idempotency key, so

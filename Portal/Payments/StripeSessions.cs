@@ -17,7 +17,10 @@ public static class StripeSessions
     }
 
     /// <summary>Paid now; "unpaid" on a completed session is a delayed payment (e.g. a bank debit) still on its way.</summary>
-    public static bool IsPaid(Session session) => session.PaymentStatus == "paid";
+    public static bool IsPaid(Session session) => session.PaymentStatus == StripeValues.PaymentStatus.Paid;
+
+    /// <summary>The customer finished Checkout: the payment is made or, when delayed, on its way.</summary>
+    public static bool IsComplete(Session session) => session.Status == StripeValues.SessionStatus.Complete;
 
     /// <summary>
     /// What was paid for the order's lines: the session total less any tax Stripe Tax added on top (tax is charged

@@ -1,0 +1,42 @@
+namespace Portal.Payments;
+
+/// <summary>
+/// The values of Stripe's API that Portal sends or compares, named once. Stripe.net has constants for event types
+/// (<see cref="Stripe.EventTypes"/>) but types these fields as plain strings.
+/// </summary>
+public static class StripeValues
+{
+    /// <summary>A Checkout Session's <c>status</c>.</summary>
+    public static class SessionStatus
+    {
+        public const string Open = "open";
+        public const string Complete = "complete";
+        public const string Expired = "expired";
+    }
+
+    /// <summary>A Checkout Session's <c>payment_status</c>; <c>unpaid</c> on a complete session is a delayed payment on its way.</summary>
+    public static class PaymentStatus
+    {
+        public const string Paid = "paid";
+    }
+
+    /// <summary>A Checkout Session's <c>mode</c>: Portal sells one-off payments, no subscriptions.</summary>
+    public static class SessionMode
+    {
+        public const string Payment = "payment";
+    }
+
+    /// <summary>A price's <c>tax_behavior</c>: Stripe Tax adds tax on top of the order's prices.</summary>
+    public static class TaxBehavior
+    {
+        public const string Exclusive = "exclusive";
+    }
+
+    /// <summary>
+    /// <c>customer_update[address]</c> and <c>[name]</c>: what the customer types in Checkout is saved on the Stripe customer.
+    /// </summary>
+    public static class CustomerUpdate
+    {
+        public const string Auto = "auto";
+    }
+}
