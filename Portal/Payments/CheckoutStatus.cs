@@ -16,13 +16,14 @@ public sealed record CheckoutProgress(Guid OrderId, bool PaymentProcessing, bool
 
 /// <summary>
 /// The Stripe side of the checkout return page. Coming back from Stripe, the session is read from Stripe and a paid
-/// session is fulfilled here too (racing the webhook safely: <see cref="FulfilmentService"/> is idempotent); the page
+/// session is fulfilled here too, through the same door as the webhook (<see cref="PaymentEventService"/>; the order's
+/// concurrency token makes the race with the webhook safe); the page
 /// then reads the order through <see cref="OrderQueries"/>. Only an order of the signed-in customer's organization is
 /// ever named or fulfilled.
 /// </summary>
 public sealed class CheckoutStatus(
     StripeApi stripe,
-    FulfilmentService fulfilment,
+    PaymentEventService payments,
     IDbContextFactory<PortalDbContext> dbFactory,
     ILogger<CheckoutStatus> logger)
 {
@@ -61,8 +62,9 @@ public sealed class CheckoutStatus(
         }
         if (status == OrderStatus.Pending && StripeSessions.IsPaid(session))
         {
-            var outcome = await fulfilment.FulfilAsync(StripeSessions.ToPaidCheckout(session, sessionOrderId), cancellationToken);
-            logger.LogInformation("Checkout return for {SessionId}: order {OrderId} is paid: {Outcome}", session.Id, sessionOrderId, outcome);
+            var result = await payments.HandleAsync(StripeSessions.ToPaidCheckout(session, sessionOrderId), cancellationToken);
+            logger.Log(result.NeedsAttention ? LogLevel.Warning : LogLevel.Information,
+                "Checkout return for {SessionId}: {Summary} ({Outcome})", session.Id, result.Summary, result.Outcome);
         }
         return new CheckoutProgress(sessionOrderId, PaymentProcessing: StripeSessions.IsComplete(session), StripeUnavailable: false);
     }

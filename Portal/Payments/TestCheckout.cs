@@ -6,10 +6,10 @@ namespace Portal.Payments;
 
 /// <summary>
 /// Development without a Stripe key: a built-in checkout that takes no money and ends in the same
-/// <see cref="FulfilmentService"/> as a real payment, so <c>dotnet run</c> can buy seats end to end.
+/// door (<see cref="PaymentEventService"/>) as a real payment, so <c>dotnet run</c> can buy seats end to end.
 /// Unavailable (every order "not found") as soon as a Stripe key is set or outside Development.
 /// </summary>
-public sealed class TestCheckout(StripeApi stripe, IHostEnvironment environment, OrderService orders, FulfilmentService fulfilment, ILogger<TestCheckout> logger)
+public sealed class TestCheckout(StripeApi stripe, IHostEnvironment environment, OrderService orders, PaymentEventService payments, ILogger<TestCheckout> logger)
 {
     public bool IsAvailable => stripe.IsTestMode && environment.IsDevelopment();
 
@@ -22,15 +22,15 @@ public sealed class TestCheckout(StripeApi stripe, IHostEnvironment environment,
     }
 
     /// <summary>"Pays" the order: fulfils it for exactly its total; null when there is no such order for the user.</summary>
-    public async Task<FulfilmentOutcome?> PayAsync(ClaimsPrincipal user, Guid orderId, CancellationToken cancellationToken = default)
+    public async Task<PaymentReportResult?> PayAsync(ClaimsPrincipal user, Guid orderId, CancellationToken cancellationToken = default)
     {
         var order = await FindAsync(user, orderId, cancellationToken);
         if (order is null)
             return null;
-        var outcome = await fulfilment.FulfilAsync(
+        var result = await payments.HandleAsync(
             new PaidCheckout(order.Id, $"test_{Guid.NewGuid():N}", null, order.Total, order.Currency), cancellationToken);
-        logger.LogWarning("TEST checkout (no money taken): order {OrderId} of organization {OrganizationId} for {Total} {Currency}: {Outcome}",
-            order.Id, order.OrganizationId, order.Total, order.Currency, outcome);
-        return outcome;
+        logger.LogWarning("TEST checkout (no money taken): order {OrderId} of organization {OrganizationId}: {Summary} ({Outcome})",
+            order.Id, order.OrganizationId, result.Summary, result.Outcome);
+        return result;
     }
 }
