@@ -9,7 +9,7 @@ using Portal.Domain.Organizations;
 namespace Portal.Benchmarks;
 
 /// <summary>
-/// DESIGN section 7: webhook fulfilment in the hundreds per second on SQLite. The proxy until fulfilment exists: one
+/// docs/architecture.md#quality-bars: webhook fulfilment in the hundreds per second on SQLite. The proxy until fulfilment exists: one
 /// paid order of two packs in one unit of work, as a webhook handler will run it: a new context, the organization and
 /// product loaded, <see cref="LicensingService.IssuePurchased"/> twice (each signs a key and records an audit event), one
 /// <c>SaveChangesAsync</c> (a single SQLite transaction). Operations per second = 1 / mean. The database grows by two

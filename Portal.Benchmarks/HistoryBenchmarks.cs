@@ -9,7 +9,7 @@ using Portal.Domain.Organizations;
 namespace Portal.Benchmarks;
 
 /// <summary>
-/// DESIGN section 7: pages cost O(page), not O(history). The first page (20 entries) of an organization's license history
+/// docs/architecture.md#quality-bars: pages cost O(page), not O(history). The first page (20 entries) of an organization's license history
 /// through <see cref="AuditLog.LicenseHistoryAsync"/>, with 100 to 100,000 customer-visible events for that organization
 /// and 1,000 of another organization beside them. Both halves should stay flat across the sizes: the page query reads 20
 /// rows in index order, and the count for the pager stops <see cref="AuditLog.CountedPagesAhead"/> pages past the page.

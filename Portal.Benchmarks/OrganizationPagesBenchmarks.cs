@@ -5,7 +5,7 @@ using Portal.Domain.Licensing;
 namespace Portal.Benchmarks;
 
 /// <summary>
-/// DESIGN section 7 and issue 9: what the customer pages read for a large organization (<see cref="LargeOrganization"/>)
+/// docs/architecture.md#quality-bars: what the customer pages read for a large organization (<see cref="LargeOrganization"/>)
 /// on SQLite, each on a new context as the pages open one: seat capacity (R2), everything the /dashboard page loads, the
 /// first page of the /licenses grid (its default sort, 10 rows) and the first page of /history (20 entries). Licenses and
 /// history vary apart, so a query whose cost follows the history (or the licenses) shows it.

@@ -7,7 +7,7 @@ using Portal.Domain.Keys;
 namespace Portal.Benchmarks;
 
 /// <summary>
-/// DESIGN section 7: key signing close to raw ECDSA speed. <see cref="LicenseKeySigner.Sign"/> and
+/// docs/architecture.md#quality-bars: key signing close to raw ECDSA speed. <see cref="LicenseKeySigner.Sign"/> and
 /// <see cref="LicenseKeyVerifier.Verify"/> against raw <see cref="ECDsa.SignData(byte[], HashAlgorithmName)"/> and
 /// <see cref="ECDsa.VerifyData(byte[], byte[], HashAlgorithmName)"/> (P-256, SHA-256) of the same JWS signing input
 /// (the encoded header and payload of a real key), so the ratio is what the JWT layer adds on top of the curve arithmetic.

@@ -6,7 +6,7 @@ namespace Portal.Load;
 /// <summary>
 /// Drives the app, unmeasured, until the JIT has settled: until <see cref="QuietSlices"/> slices in a row each spent less
 /// than <see cref="QuietShare"/> of their wall time compiling, or <c>maxSlices</c> have run. Measured on this machine, a
-/// fresh Portal under full load compiles for 15 to 35 s (docs/performance.md, change 22); a fixed warm-up either stops
+/// fresh Portal under full load compiles for 15 to 35 s (decision 0011); a fixed warm-up either stops
 /// inside that or wastes time after it.
 /// </summary>
 public static class WarmUp

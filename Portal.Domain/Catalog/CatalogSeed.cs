@@ -4,7 +4,7 @@ using Portal.Domain.Data;
 namespace Portal.Domain.Catalog;
 
 /// <summary>
-/// The vendor's product as it ships (DESIGN 3): OfficeStatus 6.1 with its seven seat packs, list prices in US cents.
+/// The vendor's product as it ships (docs/architecture.md#domain): OfficeStatus 6.1 with its seven seat packs, list prices in US cents.
 /// A new database gets it at start in every environment, so a portal can sell from its first run; admins then keep
 /// versions and prices on the catalog page. An existing catalog is never touched.
 /// </summary>

@@ -25,7 +25,7 @@ public sealed class DiscountService(
         var application = DiscountApplication.Submit(organizationId, kind, evidence, attachments, actor.UserId ?? "", clock.GetUtcNow());
         db.DiscountApplications.Add(application);
         audit.Record(db, actor, "discount.applied", nameof(DiscountApplication), application.Id, organizationId,
-            $"Applied for the {Describe(kind)} discount with {attachments.Count} attached {(attachments.Count == 1 ? "document" : "documents")}.");
+            $"Applied for the {Describe(kind)} discount with {attachments.Count} attached {"document".ToQuantity(attachments.Count, ShowQuantityAs.None)}.");
         await db.SaveChangesAsync(cancellationToken);
         return application;
     }

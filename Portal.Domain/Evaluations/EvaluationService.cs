@@ -72,7 +72,7 @@ public sealed class EvaluationService(
             await SignAsync(db, evaluation, organizationName, product, cancellationToken);
             await EmailDecisionAsync(db, evaluation, request, $"Your {product.Name} evaluation is extended",
                 [
-                    $"Our support team granted {days} more {(days == 1 ? "day" : "days")} for your evaluation of {product.Name} {evaluation.Major}.",
+                    $"Our support team granted {days} more {"day".ToQuantity(days, ShowQuantityAs.None)} for your evaluation of {product.Name} {evaluation.Major}.",
                     $"It now runs until {evaluation.ExpiresAt:d MMMM yyyy}. Download the new evaluation key from the Evaluation page of the portal and replace the old one.",
                     .. NoteParagraph(request.Note),
                 ], cancellationToken);

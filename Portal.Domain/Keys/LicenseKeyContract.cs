@@ -6,7 +6,7 @@ public enum LicenseKind
     Evaluation,
 }
 
-/// <summary>What a license key states (DESIGN section 4). Evaluations carry an expiry; perpetual licenses never do (R4).</summary>
+/// <summary>What a license key states (docs/rules.md#license-keys). Evaluations carry an expiry; perpetual licenses never do (R4).</summary>
 public sealed record LicenseKeyClaims(
     Guid LicenseId,
     string ProductCode,

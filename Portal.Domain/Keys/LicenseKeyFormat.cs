@@ -1,7 +1,7 @@
 namespace Portal.Domain.Keys;
 
 /// <summary>
-/// The wire format of a license key (DESIGN section 4): a compact JWS signed with ES256, header <c>kid</c> and
+/// The wire format of a license key (docs/rules.md#license-keys): a compact JWS signed with ES256, header <c>kid</c> and
 /// <c>typ: license+jwt</c>. These names are what shipped products read; changing one breaks every installed product.
 /// </summary>
 public static class LicenseKeyFormat

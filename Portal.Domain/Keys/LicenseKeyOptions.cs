@@ -1,6 +1,6 @@
 namespace Portal.Domain.Keys;
 
-/// <summary>The <c>LicenseKeys</c> configuration section (DESIGN section 4).</summary>
+/// <summary>The <c>LicenseKeys</c> configuration section (docs/rules.md#license-keys).</summary>
 public sealed class LicenseKeyOptions
 {
     public const string SectionName = "LicenseKeys";

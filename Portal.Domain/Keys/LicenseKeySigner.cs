@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Portal.Domain.Keys;
 
 /// <summary>
-/// Signs license keys (DESIGN section 4) with the store's current key: a compact ES256 JWT with header <c>kid</c> and
+/// Signs license keys (docs/rules.md#license-keys) with the store's current key: a compact ES256 JWT with header <c>kid</c> and
 /// <c>typ: license+jwt</c>. A perpetual key has no <c>exp</c> and no <c>nbf</c> (R4); an evaluation key has <c>exp</c> (R9).
 /// Thread-safe; register one instance.
 /// </summary>

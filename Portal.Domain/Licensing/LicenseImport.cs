@@ -129,7 +129,7 @@ public sealed class LicenseImport(IDbContextFactory<PortalDbContext> dbFactory, 
             var license = await licensing.ImportAsync(db,
                 new ExistingLicense(organization.Id, product.Id, major, seats, purchasedOn, row.Reference), actor, cancellationToken);
             return new LicenseImportRow(row.Line, row.AsRead, ImportOutcome.Imported,
-                $"{product.Name} {major}.x, {seats} {(seats == 1 ? "seat" : "seats")}, for {organization.Name}", license.Id);
+                $"{product.Name} {major}.x, {"seat".ToQuantity(seats)}, for {organization.Name}", license.Id);
         }
         catch (DomainException refused)
         {

@@ -216,5 +216,5 @@ public sealed class LicensingService(ILicenseKeySigner signer, AuditLog audit, T
 
     private static string IsoDay(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Users(int seats) => seats == 1 ? "user" : "users";
+    private static string Users(int seats) => "user".ToQuantity(seats, ShowQuantityAs.None);
 }

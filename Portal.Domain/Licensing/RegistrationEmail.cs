@@ -27,7 +27,7 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
             with { DeduplicationKey = $"registration:{orderId:N}" };
         var message = outbox.Enqueue(db, email);
         audit.Record(db, actor, "registration.queued", nameof(Organization), organization.Id, organization.Id,
-            $"Registration email for {licenses.Count} {(licenses.Count == 1 ? "license" : "licenses")} sent to {string.Join(", ", email.To)}.");
+            $"Registration email for {"license".ToQuantity(licenses.Count)} sent to {string.Join(", ", email.To)}.");
         return message;
     }
 
@@ -67,7 +67,7 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
             sent++;
         }
         audit.Record(db, actor, "registration.resent", nameof(Organization), organization.Id, organization.Id,
-            $"Registration email for {licenses.Count} active {(licenses.Count == 1 ? "license" : "licenses")} sent again to {string.Join(", ", to)}.");
+            $"Registration email for {licenses.Count} active {"license".ToQuantity(licenses.Count, ShowQuantityAs.None)} sent again to {string.Join(", ", to)}.");
         await db.SaveChangesAsync(cancellationToken);
         return sent;
     }
@@ -102,7 +102,7 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
 
         foreach (var (license, key) in licenses.Zip(keys))
         {
-            var line = $"{product.Name} {license.Major}, {license.Seats} {(license.Seats == 1 ? "user" : "users")} (license {license.Id})";
+            var line = $"{product.Name} {license.Major}, {"user".ToQuantity(license.Seats)} (license {license.Id})";
             text.AppendLine(line).AppendLine($"Key: {key}").AppendLine();
             html.Append($"<h3>{Encode(line)}</h3><pre style=\"white-space: pre-wrap; word-break: break-all\">{Encode(key)}</pre>");
         }

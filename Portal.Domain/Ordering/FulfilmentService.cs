@@ -44,7 +44,7 @@ public sealed class FulfilmentService(
     private const int Attempts = 3;
 
     // Compiled (once per model): every paid webhook reads these three, and building and looking up a LINQ query each
-    // time cost more than running these small ones (docs/performance.md, change 18).
+    // time cost more than running these small ones (measured in docs/performance.md).
     private static readonly CompiledQuery<Func<PortalDbContext, Guid, CancellationToken, Task<Order?>>> OrderWithLines = new(() =>
         EF.CompileAsyncQuery((PortalDbContext db, Guid id, CancellationToken _) => db.Orders.Include(o => o.Lines).SingleOrDefault(o => o.Id == id)));
 
@@ -147,7 +147,7 @@ public sealed class FulfilmentService(
 
         order.MarkFulfilled(paid.PaymentIntentId, paid.ReceiptUrl, now);
         audit.Record(db, Actor.Stripe, "order.fulfilled", nameof(Order), order.Id, order.OrganizationId,
-            $"Payment of {new Money(order.Total, order.Currency)} received; {issued.Count} {(issued.Count == 1 ? "license" : "licenses")} issued.");
+            $"Payment of {new Money(order.Total, order.Currency)} received; {"license".ToQuantity(issued.Count)} issued.");
         registration.QueueForOrder(db, organization, product, issued, LicensingService.SupportEndAfterPurchaseAt(now),
             order.PlacedByEmail, order.Id, Actor.Stripe);
         return FulfilmentOutcome.Fulfilled;

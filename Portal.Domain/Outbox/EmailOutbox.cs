@@ -4,7 +4,7 @@ using Portal.Domain.Data;
 namespace Portal.Domain.Outbox;
 
 /// <summary>
-/// Queues emails as <see cref="OutboxMessage"/> rows (DESIGN 3). The outbox worker sends them; nothing here talks to a
+/// Queues emails as <see cref="OutboxMessage"/> rows (docs/architecture.md#outbox). The outbox worker sends them; nothing here talks to a
 /// mail server, so queuing never fails because SMTP is down.
 /// </summary>
 public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, OutboxSignal signal)

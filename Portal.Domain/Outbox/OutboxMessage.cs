@@ -3,7 +3,7 @@ using System.Net.Mail;
 namespace Portal.Domain.Outbox;
 
 /// <summary>
-/// An email as a row (DESIGN 3): written in the same transaction as the business change that causes it, then sent by
+/// An email as a row (docs/architecture.md#outbox): written in the same transaction as the business change that causes it, then sent by
 /// the outbox worker of whichever instance claims it first, retried with backoff, never deleted.
 /// </summary>
 public sealed class OutboxMessage

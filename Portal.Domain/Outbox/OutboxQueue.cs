@@ -16,7 +16,7 @@ public enum OutboxOutcome
 }
 
 /// <summary>
-/// The sending side of the outbox, safe with any number of instances on one database (DESIGN 6): a worker claims a
+/// The sending side of the outbox, safe with any number of instances on one database (docs/architecture.md#several-instances): a worker claims a
 /// batch of due emails with a lease, sends them, and records each result only while its claim still holds them.
 /// </summary>
 public sealed class OutboxQueue

@@ -94,7 +94,7 @@ public sealed class PricingService(TimeProvider clock)
         {
             license.EnsureUpgradable(product);
             return Line(QuoteLineKind.Upgrade,
-                $"Upgrade {product.Name} {license.Major} → {product.CurrentMajor}, {license.Seats} {(license.Seats == 1 ? "user" : "users")}",
+                $"Upgrade {product.Name} {license.Major} → {product.CurrentMajor}, {"user".ToQuantity(license.Seats)}",
                 null, license.Id, license.Seats, 1, UpgradeListPrice(product, license.Seats), discountPercent);
         }).ToList();
     }

@@ -10,7 +10,7 @@ using Portal.Tests.Builders;
 
 namespace Portal.Tests.Domain;
 
-/// <summary>The vendor's licensing rules R1–R10 and R12 (DESIGN section 2), each proven on a real SQLite database.</summary>
+/// <summary>The vendor's licensing rules R1–R10 and R12 (docs/rules.md#rules), each proven on a real SQLite database.</summary>
 public sealed class LicensingRulesTests : IAsyncLifetime
 {
     private DomainFixture _fx = null!;

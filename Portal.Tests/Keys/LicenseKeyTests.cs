@@ -3,7 +3,7 @@ using Portal.Domain.Keys;
 
 namespace Portal.Tests.Keys;
 
-/// <summary>Signing (Portal) against verifying with only the JWKS (what the product embeds): DESIGN section 4.</summary>
+/// <summary>Signing (Portal) against verifying with only the JWKS (what the product embeds): docs/rules.md#license-keys.</summary>
 public sealed class LicenseKeyTests
 {
     private static readonly DateTimeOffset Issued = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);

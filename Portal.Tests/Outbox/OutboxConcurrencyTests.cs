@@ -4,7 +4,7 @@ using Portal.Domain.Outbox;
 
 namespace Portal.Tests.Outbox;
 
-/// <summary>DESIGN 6: the worker runs on every instance at once; each email is still sent exactly once.</summary>
+/// <summary>docs/architecture.md#several-instances: the worker runs on every instance at once; each email is still sent exactly once.</summary>
 public sealed class OutboxConcurrencyTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);

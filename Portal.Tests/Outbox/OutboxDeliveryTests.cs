@@ -11,7 +11,7 @@ using Portal.Tests.Fakes;
 
 namespace Portal.Tests.Outbox;
 
-/// <summary>DESIGN 3: an email is a row first, committed with the business change, then sent by the worker.</summary>
+/// <summary>The outbox (docs/architecture.md#outbox): an email is a row first, committed with the business change, then sent by the worker.</summary>
 public sealed class OutboxDeliveryTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);

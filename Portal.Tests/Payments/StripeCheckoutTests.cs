@@ -10,7 +10,7 @@ using Portal.Tests.Fakes.Stripe;
 
 namespace Portal.Tests.Payments;
 
-/// <summary>Starting checkout: exactly what Portal asks Stripe for (DESIGN 5, R12), once per order and customer.</summary>
+/// <summary>Starting checkout: exactly what Portal asks Stripe for (docs/architecture.md#purchase-flow, R12), once per order and customer.</summary>
 [Collection(PaymentsCollection.Name)]
 public sealed class StripeCheckoutTests(PaymentsApp app)
 {

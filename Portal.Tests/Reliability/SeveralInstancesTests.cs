@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace Portal.Tests.Reliability;
 
-/// <summary>Two Portal processes, A and B, on one database, as two instances behind a load balancer (DESIGN 6).</summary>
+/// <summary>Two Portal processes, A and B, on one database, as two instances behind a load balancer (docs/architecture.md#several-instances).</summary>
 public sealed class TwoPortalInstances : IAsyncLifetime
 {
     private bool _disposed;

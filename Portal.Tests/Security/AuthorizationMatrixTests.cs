@@ -156,7 +156,7 @@ public enum Principal
 }
 
 /// <summary>
-/// The authorization matrix (issue 8): every route the app maps × six principals, the expected answer in one table,
+/// The authorization matrix: every route the app maps × six principals, the expected answer in one table,
 /// asked over HTTP of the running app. Placeholders in paths are ids of organization A's objects, so the customer of
 /// organization B asks for another organization's license, order, evaluation and requests. The table must name every
 /// route the app maps: a new page or endpoint without a row fails <see cref="Every_route_of_the_app_has_a_row"/>.

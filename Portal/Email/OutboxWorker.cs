@@ -4,7 +4,7 @@ using Portal.Domain.Outbox;
 namespace Portal.Email;
 
 /// <summary>
-/// Sends the outbox (DESIGN 3) on every instance at once (DESIGN 6): polls every <see cref="OutboxSettings.PollInterval"/>
+/// Sends the outbox (docs/architecture.md#outbox) on every instance at once (docs/architecture.md#several-instances): polls every <see cref="OutboxSettings.PollInterval"/>
 /// or as soon as this process queues an email, claims a batch of due emails with a lease, sends each through
 /// <see cref="IMailDelivery"/> and records the result. A failure never stops the loop; the email is retried later.
 /// </summary>

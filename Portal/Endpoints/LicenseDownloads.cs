@@ -66,14 +66,14 @@ public static class LicenseDownloads
 
         var now = clock.GetUtcNow();
         var text = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"Current license keys of {licenses[0].Licensee}: {licenses.Count} active {(licenses.Count == 1 ? "license" : "licenses")}, downloaded {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC.\n")
+            .Append(CultureInfo.InvariantCulture, $"Current license keys of {licenses[0].Licensee}: {licenses.Count} active {"license".ToQuantity(licenses.Count, ShowQuantityAs.None)}, downloaded {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC.\n")
             .Append("Each block below is one complete license file. Install a license by importing its block, or save it as its own .lic file.\n");
         foreach (var license in licenses)
             text.Append('\n').Append(license.LicenseFileText);
 
         var actor = CurrentActor.From(user);
         audit.Record(db, actor, HistoryQueries.LicensesDownloaded, nameof(Organization), organizationId, organizationId,
-            $"All {licenses.Count} current license {(licenses.Count == 1 ? "key" : "keys")} downloaded in one file by {actor.Name}.",
+            $"All {licenses.Count} current license {"key".ToQuantity(licenses.Count, ShowQuantityAs.None)} downloaded in one file by {actor.Name}.",
             details: string.Join(',', licenses.Select(l => l.Id)));
         await db.SaveChangesAsync(cancellationToken);
 
@@ -97,7 +97,7 @@ public static class LicenseDownloads
         }, $"{HistoryCsv.MediaType}; charset=utf-8", fileName);
     }
 
-    private static string Users(int seats) => seats == 1 ? "1 user" : $"{seats} users";
+    private static string Users(int seats) => "user".ToQuantity(seats);
 
     private static string Slug(string name)
     {

@@ -7,7 +7,7 @@ using Portal.Domain.Keys;
 
 namespace Portal.Keys;
 
-/// <summary>License keys (DESIGN section 4): the signing key, the signer and the public JWKS.</summary>
+/// <summary>License keys (docs/rules.md#license-keys): the signing key, the signer and the public JWKS.</summary>
 public static class KeysHosting
 {
     public const string JwksPath = "/.well-known/jwks.json";

@@ -31,7 +31,7 @@ public sealed record CheckoutStart(CheckoutStartStatus Status, string? RedirectU
 }
 
 /// <summary>
-/// Starts the payment of a placed order (DESIGN 5). The browser only names the order; its lines and amounts come from
+/// Starts the payment of a placed order (docs/architecture.md#purchase-flow). The browser only names the order; its lines and amounts come from
 /// the server. With Stripe: the organization's Stripe customer (created once), then one Checkout Session per order
 /// (an idempotency key from the order makes a double click one session). Without a Stripe key (Development only):
 /// the built-in test checkout.

@@ -8,7 +8,7 @@ public static class LicenseText
 {
     public static string Version(string productName, int major) => $"{productName} {major}.x";
 
-    public static string Seats(int seats) => seats == 1 ? "1 seat" : $"{seats} seats";
+    public static string Seats(int seats) => "seat".ToQuantity(seats);
 
     public static string Source(LicenseSource source) => source switch
     {
