@@ -2,7 +2,7 @@ using Portal.Components;
 using Portal.Components.Account;
 using Portal.Data;
 using Portal.Domain;
-using Portal.Email;
+using Portal.Outbox;
 using Portal.Endpoints;
 using Portal.Keys;
 using Portal.Payments;
@@ -15,7 +15,7 @@ builder.Services.AddPortalDomain();
 builder.AddPortalPayments();
 builder.AddPortalIdentity();
 builder.AddPortalRateLimits();
-builder.AddPortalEmail();
+builder.AddPortalOutbox();
 builder.AddPortalUi();
 
 var app = builder.Build();

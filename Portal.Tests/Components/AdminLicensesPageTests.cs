@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Extensions;
 using Portal.Components.Account;
-using Portal.Components.Admin.Licenses;
+using Portal.Components.Admin.Licensing;
 using Portal.Domain.Accounts;
 using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;

@@ -1,7 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using MudBlazor;
-using Portal.Components.Audit;
+using Portal.Components.History;
 using Portal.Components.Customers;
 using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;

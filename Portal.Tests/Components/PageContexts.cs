@@ -21,7 +21,7 @@ using Portal.Domain.Outbox;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
-using Portal.Email;
+using Portal.Outbox;
 using Portal.Payments;
 using Portal.Tests.Builders;
 using Portal.Tests.Fakes;

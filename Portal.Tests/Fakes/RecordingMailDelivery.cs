@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using MimeKit;
-using Portal.Email;
+using Portal.Outbox;
 
 namespace Portal.Tests.Fakes;
 

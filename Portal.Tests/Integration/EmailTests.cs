@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using Portal.Domain.Accounts;
-using Portal.Email;
+using Portal.Outbox;
 using Portal.Tests.Fakes;
 
 namespace Portal.Tests.Integration;

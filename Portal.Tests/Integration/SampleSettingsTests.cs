@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Portal.Domain.Data;
-using Portal.Email;
+using Portal.Outbox;
 
 namespace Portal.Tests.Integration;
 

@@ -44,7 +44,7 @@ public sealed class OutboxConcurrencyTests
         });
     }
 
-    private static async Task<int> DrainAsync(Portal.Email.OutboxWorker worker, ManualResetEventSlim go)
+    private static async Task<int> DrainAsync(Portal.Outbox.OutboxWorker worker, ManualResetEventSlim go)
     {
         go.Wait();
         var total = 0;
@@ -121,7 +121,7 @@ public sealed class OutboxConcurrencyTests
         Assert.Single(await outbox.Queue.ClaimAsync("instance-b"));
     }
 
-    private sealed class SlowDelivery(FakeTimeProvider clock, TimeSpan duration) : Portal.Email.IMailDelivery
+    private sealed class SlowDelivery(FakeTimeProvider clock, TimeSpan duration) : Portal.Outbox.IMailDelivery
     {
         public List<string> Subjects { get; } = [];
 

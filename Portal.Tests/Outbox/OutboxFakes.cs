@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Portal.Domain.Outbox;
-using Portal.Email;
+using Portal.Outbox;
 
 namespace Portal.Tests.Outbox;
 
@@ -57,7 +57,7 @@ public sealed class ListLogger<T> : ILogger<T>
         Entries.Enqueue((logLevel, formatter(state, exception), exception));
 }
 
-/// <summary>The outbox pieces over one test database, wired the way <c>AddPortalEmail</c> wires them.</summary>
+/// <summary>The outbox pieces over one test database, wired the way <c>AddPortalOutbox</c> wires them.</summary>
 public sealed class OutboxHarness
 {
     public OutboxHarness(OutboxTestDatabase database, TimeProvider clock, OutboxSettings? settings = null)

@@ -12,7 +12,7 @@ using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Portal.Domain;
 using Portal.Domain.Data;
 using Portal.Domain.Outbox;
-using Portal.Email;
+using Portal.Outbox;
 using Portal.Data;
 
 namespace Portal.Tests.Outbox;
@@ -44,7 +44,7 @@ public sealed class OutboxHostingTests
             builder.Host.UseDefaultServiceProvider(options => options.ValidateOnBuild = false);
             builder.AddPortalData();
             builder.Services.AddPortalDomain();
-            builder.AddPortalEmail();
+            builder.AddPortalOutbox();
             await using var app = builder.Build();
 
             Assert.Contains(app.Services.GetServices<IHostedService>(), service => service is OutboxWorker);

@@ -1,7 +1,7 @@
 using MimeKit;
 using Portal.Domain.Outbox;
 
-namespace Portal.Email;
+namespace Portal.Outbox;
 
 /// <summary>Turns an outbox row (plain data) into the MIME message that <see cref="IMailDelivery"/> sends.</summary>
 public static class OutboxMimeMessage

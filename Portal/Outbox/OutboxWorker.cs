@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Portal.Domain.Outbox;
 
-namespace Portal.Email;
+namespace Portal.Outbox;
 
 /// <summary>
 /// Sends the outbox (docs/architecture.md#outbox) on every instance at once (docs/architecture.md#several-instances): polls every <see cref="OutboxSettings.PollInterval"/>

@@ -1,4 +1,4 @@
-namespace Portal.Email;
+namespace Portal.Outbox;
 
 /// <summary>The <c>Smtp</c> configuration section. With no <see cref="Host"/>, Development writes .eml files instead.</summary>
 public sealed class SmtpSettings

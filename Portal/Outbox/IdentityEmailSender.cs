@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Portal.Domain.Accounts;
 
-namespace Portal.Email;
+namespace Portal.Outbox;
 
 /// <summary>Account emails (confirm address, reset password, staff invitation) with an HTML and a plain-text part.</summary>
 public sealed class IdentityEmailSender(IMailDelivery delivery, IOptions<SmtpSettings> options) : IEmailSender<PortalUser>

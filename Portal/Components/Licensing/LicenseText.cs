@@ -1,7 +1,7 @@
 using System.Globalization;
 using Portal.Domain.Licensing;
 
-namespace Portal.Components.Licenses;
+namespace Portal.Components.Licensing;
 
 /// <summary>How licenses read on the customer pages.</summary>
 public static class LicenseText

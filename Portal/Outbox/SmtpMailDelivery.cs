@@ -3,7 +3,7 @@ using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace Portal.Email;
+namespace Portal.Outbox;
 
 public sealed class SmtpMailDelivery(IOptions<SmtpSettings> options) : IMailDelivery
 {

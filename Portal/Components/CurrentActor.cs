@@ -2,8 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Portal.Domain.Accounts;
 
-// In Portal.Components (imported by every component) rather than Portal.Components.Organization: a namespace named
-// "Organization" under Portal.Components would hide the Organization entity in C# files there.
 namespace Portal.Components;
 
 /// <summary>The signed-in person as the domain's <see cref="Actor"/>: user id, email as the name, and their portal roles.</summary>

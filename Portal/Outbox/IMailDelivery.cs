@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Portal.Email;
+namespace Portal.Outbox;
 
 /// <summary>Hands a finished message to the outside world: an SMTP server, or a pickup folder in Development.</summary>
 public interface IMailDelivery

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Portal.Email;
+namespace Portal.Outbox;
 
 /// <summary>Development without SMTP: each message becomes an .eml file that any mail client opens.</summary>
 public sealed class PickupFolderMailDelivery(string folder, TimeProvider clock) : IMailDelivery

@@ -3,11 +3,11 @@ using Portal.Data;
 using Portal.Domain.Accounts;
 using Portal.Domain.Outbox;
 
-namespace Portal.Email;
+namespace Portal.Outbox;
 
-public static class EmailHosting
+public static class OutboxHosting
 {
-    public static WebApplicationBuilder AddPortalEmail(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddPortalOutbox(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(SmtpSettings.SectionName);
         builder.Services.Configure<SmtpSettings>(section);
