@@ -34,6 +34,12 @@ public sealed record PortalAppOptions
     /// the in-memory test server; always so when the app pays through the fake Stripe.
     /// </summary>
     public bool OnLoopback { get; init; }
+
+    /// <summary>
+    /// The name <see cref="PortalApp.BaseAddress"/> gives the loopback address instead of its IP address: "localhost" for a
+    /// browser, as a person trying the portal on their machine types it (passkeys refuse an IP address as their domain).
+    /// </summary>
+    public string? HostName { get; init; }
 }
 
 /// <summary>
@@ -41,8 +47,9 @@ public sealed record PortalAppOptions
 /// data on a fresh database, served by the in-memory test server. The per-address limit on account posts is lifted,
 /// because the tests post the account forms far more often than a person would (RateLimitTests prove the limit on apps
 /// of their own). A fixture that differs derives from this class and says how: a factory of its own (another environment,
-/// more settings), <see cref="PortalAppOptions"/> for an SMTP server, a fake Stripe or a loopback port, and, in its
-/// constructor, <see cref="PortalAppFactory.With"/> and <see cref="PortalAppFactory.WithServices"/> on <see cref="Factory"/>.
+/// more settings), <see cref="PortalAppOptions"/> for an SMTP server, a fake Stripe or a loopback port, in its constructor
+/// <see cref="PortalAppFactory.With"/> and <see cref="PortalAppFactory.WithServices"/> on <see cref="Factory"/>, and in
+/// <see cref="InitializeAsync"/>, after the base has started the app, the data its tests share.
 /// </summary>
 public class PortalApp : IAsyncLifetime
 {
@@ -70,10 +77,10 @@ public class PortalApp : IAsyncLifetime
 
     public FakeStripe Stripe => _stripe ?? throw new InvalidOperationException("This app runs without a fake Stripe (PortalAppOptions.Stripe).");
 
-    /// <summary>The loopback address the app is served on.</summary>
+    /// <summary>The loopback address the app is served on, by <see cref="PortalAppOptions.HostName"/> if it has one.</summary>
     public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("This app is not served on a loopback port (PortalAppOptions.OnLoopback).");
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         if (_options.Smtp)
         {
@@ -89,18 +96,16 @@ public class PortalApp : IAsyncLifetime
                 .With("Stripe:ApiBase", _stripe!.BaseUrl);
         }
 
-        if (_options.OnLoopback || _options.Stripe == FakeStripeUse.PaysThrough)
-            _baseAddress = await Task.Run(Factory.StartOnLoopback);
-        else
+        if (!_options.OnLoopback && _options.Stripe != FakeStripeUse.PaysThrough)
+        {
             _ = Factory.Services; // starts the app: migrations and demo data
-
+            return;
+        }
+        var address = await Task.Run(Factory.StartOnLoopback);
         if (_options.Stripe == FakeStripeUse.PaysThrough)
-            _stripe!.WebhookUrl = new Uri(BaseAddress, CheckoutPaths.Webhook);
-        await StartedAsync();
+            _stripe!.WebhookUrl = new Uri(address, CheckoutPaths.Webhook);
+        _baseAddress = _options.HostName is { } name ? new UriBuilder(address) { Host = name }.Uri : address;
     }
-
-    /// <summary>Runs once the app has started, e.g. to give it the data the tests share.</summary>
-    protected virtual Task StartedAsync() => Task.CompletedTask;
 
     /// <summary>A browser-like client of the app: cookies of its own, redirects not followed.</summary>
     public HttpClient NewClient() =>

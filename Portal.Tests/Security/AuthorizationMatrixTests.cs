@@ -58,8 +58,9 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory().
     public string OrganizationAName => DevelopmentData.DemoOrganizationName;
     public string LicenseAKey { get; private set; } = "";
 
-    protected override async Task StartedAsync()
+    public override async Task InitializeAsync()
     {
+        await base.InitializeAsync();
         var customerB = await CustomerAccounts.CreateAsync(Services, OrganizationBName, CustomerBEmail, CustomerBPassword);
         Ids["{organizationB}"] = customerB.OrganizationId.ToString();
         await ObjectsOfOrganizationAAsync();
