@@ -8,10 +8,12 @@ using Portal.Domain;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.Data;
+using Portal.Domain.Discounts;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
+using Portal.Domain.Pricing;
 using Portal.Tests.Fakes;
 
 namespace Portal.Tests.Builders;
@@ -98,6 +100,46 @@ public sealed class DomainFixture : IAsyncDisposable
         var licenses = packSizes.Select(seats => Get<LicensingService>().IssuePurchased(db, org, product, seats, orderId, Actor.Stripe)).ToList();
         await db.SaveChangesAsync();
         return licenses;
+    }
+
+    /// <summary>
+    /// An order of OfficeStatus for Contoso by <see cref="Customer"/>, to place (and pay) through the domain services;
+    /// see <see cref="OrderBuilder"/>.
+    /// </summary>
+    public OrderBuilder Order() => new(_services, Contoso.Id, Customer, OfficeStatus.Id);
+
+    /// <summary>A cart of OfficeStatus packs by their seats, with how many of each.</summary>
+    public Cart Cart(params (int Seats, int Quantity)[] packs) => Carts.Of(OfficeStatus, packs, []);
+
+    /// <summary>A cart that upgrades these licenses to the current major (R6).</summary>
+    public Cart UpgradeCart(params License[] licenses) => Carts.Of(OfficeStatus, [], licenses.Select(l => l.Id));
+
+    /// <summary>
+    /// Upgrades a license to the current major as the fulfilment of an upgrade order does, in one unit of work, and
+    /// returns the license that replaces it.
+    /// </summary>
+    public async Task<License> UpgradeAsync(License license)
+    {
+        await using var db = Db();
+        var old = await db.Licenses.SingleAsync(l => l.Id == license.Id);
+        var organization = await db.Organizations.SingleAsync(o => o.Id == old.OrganizationId);
+        var product = await db.Products.Include(p => p.Packs).SingleAsync(p => p.Id == old.ProductId);
+        var replacement = Get<LicensingService>().Upgrade(db, organization, old, product, Guid.NewGuid(), Actor.Stripe);
+        await db.SaveChangesAsync();
+        return replacement;
+    }
+
+    /// <summary>
+    /// A discount application of the organization (Contoso unless given) submitted by <see cref="Customer"/> and approved
+    /// by <see cref="Sales"/>: at its kind's default percent unless <paramref name="percent"/> is given, for the default
+    /// validity unless <paramref name="validUntil"/> is.
+    /// </summary>
+    public async Task<DiscountApplication> ApprovedDiscountAsync(
+        DiscountKind kind, int? percent = null, DateTimeOffset? validUntil = null, Organization? organization = null)
+    {
+        var discounts = Get<DiscountService>();
+        var application = await discounts.SubmitAsync((organization ?? Contoso).Id, kind, $"Evidence for {kind}", [], Customer);
+        return await discounts.ApproveAsync(application.Id, percent, validUntil, note: null, Sales);
     }
 
     /// <summary>Publishes a new release of OfficeStatus, as an admin would in the catalog.</summary>

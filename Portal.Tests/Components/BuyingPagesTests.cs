@@ -80,7 +80,7 @@ public sealed class BuyingPagesTests : IAsyncLifetime
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
         var theirs = Assert.Single(await _fx.PurchaseAsync(fabrikam, 25));
         await _fx.ReleaseAsync(7, 0);
-        await ApproveDiscountAsync(20);
+        await _fx.ApprovedDiscountAsync(DiscountKind.CrossGrade, percent: 20);
         await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
 
         var cut = page.RenderPage<UpgradeLicenses>();
@@ -173,13 +173,6 @@ public sealed class BuyingPagesTests : IAsyncLifetime
                 await Task.Delay(100);
         }
         return Assert.IsType<Order>(order);
-    }
-
-    private async Task ApproveDiscountAsync(int percent)
-    {
-        var discounts = _fx.Get<DiscountService>();
-        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "We used BrandX for ten years", [], DomainFixture.Customer);
-        await discounts.ApproveAsync(application.Id, percent, null, "Welcome", DomainFixture.Sales);
     }
 
     private async Task RevokeAsync(Guid licenseId)

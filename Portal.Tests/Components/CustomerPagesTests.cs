@@ -9,9 +9,7 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
-using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
-using Portal.Domain.Pricing;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Components;
@@ -75,8 +73,7 @@ public sealed class CustomerPagesTests : IAsyncLifetime
     {
         await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ana@contoso.example");
         var licenses = await _fx.PurchaseAsync(_fx.Contoso, 25);
-        await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example",
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(5).Id, 2)], []));
+        await _fx.Order().Packs((5, 2)).PlaceAsync();
         var evaluations = _fx.Get<EvaluationService>();
         var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
         await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot group needs a sprint", DomainFixture.Customer);

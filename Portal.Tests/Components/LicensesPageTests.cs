@@ -195,15 +195,7 @@ public sealed class LicensesPageTests : IAsyncLifetime
     {
         var old = (await _fx.PurchaseAsync(_fx.Contoso, 10))[0];
         await _fx.ReleaseAsync(7, 0);
-        License replacement;
-        await using (var db = _fx.Db())
-        {
-            var organization = await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id);
-            var product = await db.Products.SingleAsync(p => p.Id == _fx.OfficeStatus.Id);
-            var license = await db.Licenses.SingleAsync(l => l.Id == old.Id);
-            replacement = _fx.Get<LicensingService>().Upgrade(db, organization, license, product, Guid.NewGuid(), Actor.Stripe);
-            await db.SaveChangesAsync();
-        }
+        var replacement = await _fx.UpgradeAsync(old);
         await using var ctx = Context(_fx.Contoso.Id);
 
         var grid = ctx.Render<LicenseList>();

@@ -22,8 +22,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, 39_900, DomainFixture.Admin);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id,
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(10).Id, 1)], []));
+        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((10, 1)));
 
         Assert.Equal(39_900, quote.Total);
         var audit = await db.AuditEvents.SingleAsync(e => e.Action == "catalog.changed");

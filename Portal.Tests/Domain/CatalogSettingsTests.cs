@@ -5,7 +5,6 @@ using Portal.Domain.Catalog;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Ordering;
-using Portal.Domain.Pricing;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Domain;
@@ -257,13 +256,8 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
     [Fact]
     public async Task Price_changes_upgrade_percent_and_a_new_major_never_rewrite_placed_orders()
     {
-        var buyer = Actor.Person("buyer-1", "buyer@contoso.example", Roles.Customer);
-        var orders = _fx.Get<OrderService>();
-        var paid = await orders.PlaceAsync(_fx.Contoso.Id, buyer, "buyer@contoso.example",
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(10).Id, 2), new CartPack(_fx.Pack(25).Id, 1)], []));
-        await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(paid.Id, "cs_1", "pi_1", paid.Total, "usd"));
-        var pending = await orders.PlaceAsync(_fx.Contoso.Id, buyer, "buyer@contoso.example",
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(5).Id, 3)], []));
+        var paid = await _fx.Order().Packs((10, 2), (25, 1)).PaidAsync();
+        var pending = await _fx.Order().Packs((5, 3)).PlaceAsync();
         var before = await OrdersAsync();
 
         await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, 99_900, DomainFixture.Admin);

@@ -1,10 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain;
-using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
 using Portal.Domain.Licensing;
 using Portal.Domain.Ordering;
-using Portal.Domain.Pricing;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Domain;
@@ -18,17 +16,12 @@ public sealed class FulfilmentTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fx.DisposeAsync();
 
-    private static Actor Buyer { get; } = Actor.Person("buyer-1", "buyer@contoso.example", Roles.Customer);
+    private FulfilmentService Fulfilment => _fx.Get<FulfilmentService>();
 
     private async Task<PaymentReportOutcome> OutcomeAsync(PaymentReport report) =>
         (await _fx.Get<PaymentEventService>().HandleAsync(report)).Outcome;
 
-    private Task<Order> PlaceAsync(params (int Seats, int Quantity)[] packs) =>
-        _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, Buyer, "buyer@contoso.example",
-            new Cart(_fx.OfficeStatus.Id, [.. packs.Select(p => new CartPack(_fx.Pack(p.Seats).Id, p.Quantity))], []));
-
-    private static PaidCheckout Paid(Order order, long? amount = null, string? currency = null) =>
-        new(order.Id, "cs_test_1", "pi_test_1", amount ?? order.Total, currency ?? order.Currency.ToLowerInvariant());
+    private Task<Order> PlaceAsync(params (int Seats, int Quantity)[] packs) => _fx.Order().Packs(packs).PlaceAsync();
 
     private async Task<List<License>> LicensesOfAsync(Order order)
     {
@@ -41,7 +34,7 @@ public sealed class FulfilmentTests : IAsyncLifetime
     {
         var order = await PlaceAsync((25, 1), (10, 1));
 
-        var outcome = await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+        var outcome = await Fulfilment.FulfilAsync(PaymentReports.Paid(order));
 
         Assert.Equal(FulfilmentOutcome.Fulfilled, outcome);
         Assert.Equal(97_500 + 42_000, order.Total);
@@ -49,10 +42,10 @@ public sealed class FulfilmentTests : IAsyncLifetime
         Assert.Equal(35, await _fx.CapacityAsync(_fx.Contoso, 6));
         await using var db = _fx.Db();
         var stored = await db.Orders.SingleAsync();
-        Assert.Equal((OrderStatus.Fulfilled, "pi_test_1"), (stored.Status, stored.PaymentIntentId));
+        Assert.Equal((OrderStatus.Fulfilled, PaymentReports.PaymentIntentOf(order)), (stored.Status, stored.PaymentIntentId));
         var email = await db.OutboxMessages.Include(m => m.Attachments).SingleAsync();
         Assert.Equal(2, email.Attachments.Count);
-        Assert.Contains("buyer@contoso.example", email.To);
+        Assert.Contains("ana@contoso.example", email.To);
     }
 
     [Fact]
@@ -61,16 +54,14 @@ public sealed class FulfilmentTests : IAsyncLifetime
         var order = await PlaceAsync((10, 2));
         await _fx.Get<Portal.Domain.Catalog.CatalogService>().ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, 1, DomainFixture.Admin);
 
-        Assert.Equal(FulfilmentOutcome.Fulfilled, await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order, amount: 84_000)));
+        Assert.Equal(FulfilmentOutcome.Fulfilled, await Fulfilment.FulfilAsync(PaymentReports.Paid(order, amount: 84_000)));
     }
 
     [Fact]
     public async Task Fifty_concurrent_deliveries_of_the_same_payment_issue_one_set_of_licenses()
     {
         var order = await PlaceAsync((25, 1), (10, 1));
-        var fulfilment = _fx.Get<FulfilmentService>();
-
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => fulfilment.FulfilAsync(Paid(order)))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => Fulfilment.FulfilAsync(PaymentReports.Paid(order)))));
 
         Assert.Equal(1, outcomes.Count(o => o == FulfilmentOutcome.Fulfilled));
         Assert.All(outcomes.Where(o => o != FulfilmentOutcome.Fulfilled), o => Assert.Equal(FulfilmentOutcome.AlreadyFulfilled, o));
@@ -87,7 +78,7 @@ public sealed class FulfilmentTests : IAsyncLifetime
     {
         var order = await PlaceAsync((25, 1), (10, 1));
 
-        var outcome = await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order, amount, currency));
+        var outcome = await Fulfilment.FulfilAsync(PaymentReports.Paid(order, amount, currency));
 
         Assert.Equal(FulfilmentOutcome.NeedsReview, outcome);
         Assert.Empty(await LicensesOfAsync(order));
@@ -104,7 +95,7 @@ public sealed class FulfilmentTests : IAsyncLifetime
         var order = await PlaceAsync((5, 1));
         await _fx.Get<OrderService>().AttachCheckoutSessionAsync(order.Id, "cs_real");
 
-        var outcome = await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order) with { CheckoutSessionId = "cs_other" });
+        var outcome = await Fulfilment.FulfilAsync(PaymentReports.Paid(order) with { CheckoutSessionId = "cs_other" });
 
         Assert.Equal(FulfilmentOutcome.NeedsReview, outcome);
     }
@@ -113,9 +104,9 @@ public sealed class FulfilmentTests : IAsyncLifetime
     public async Task An_expired_order_is_not_fulfilled_by_a_late_payment()
     {
         var order = await PlaceAsync((5, 1));
-        Assert.Equal(PaymentReportOutcome.Applied, (await _fx.Get<PaymentEventService>().HandleAsync(new CheckoutExpired(order.Id))).Outcome);
+        Assert.Equal(PaymentReportOutcome.Applied, await OutcomeAsync(new CheckoutExpired(order.Id)));
 
-        var outcome = await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+        var outcome = await Fulfilment.FulfilAsync(PaymentReports.Paid(order));
 
         Assert.Equal(FulfilmentOutcome.NotPayable, outcome);
         Assert.Empty(await LicensesOfAsync(order));
@@ -124,11 +115,10 @@ public sealed class FulfilmentTests : IAsyncLifetime
     [Fact]
     public async Task R10_a_full_refund_revokes_the_orders_licenses_and_history_says_why()
     {
-        var order = await PlaceAsync((25, 1), (10, 1));
-        await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+        var order = await _fx.Order().Packs((25, 1), (10, 1)).PaidAsync();
 
-        Assert.Equal(PaymentReportOutcome.Applied, await OutcomeAsync(new PaymentRefunded("pi_test_1", Fully: true)));
-        Assert.Equal(PaymentReportOutcome.Unchanged, await OutcomeAsync(new PaymentRefunded("pi_test_1", Fully: true)));
+        Assert.Equal(PaymentReportOutcome.Applied, await OutcomeAsync(PaymentReports.Refunded(order)));
+        Assert.Equal(PaymentReportOutcome.Unchanged, await OutcomeAsync(PaymentReports.Refunded(order)));
         Assert.Equal(PaymentReportOutcome.PaymentNotYetRecorded, await OutcomeAsync(new PaymentRefunded("pi_unknown", Fully: true)));
 
         Assert.All(await LicensesOfAsync(order), l => Assert.Equal(LicenseStatus.Revoked, l.Status));
@@ -144,12 +134,10 @@ public sealed class FulfilmentTests : IAsyncLifetime
     {
         var old = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, 10));
         await _fx.ReleaseAsync(7, 0);
-        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, Buyer, "buyer@contoso.example",
-            new Cart(_fx.OfficeStatus.Id, [], [old.Id]));
-        await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+        var order = await _fx.Order().Upgrading(old).PaidAsync();
         Assert.Equal(10, await _fx.CapacityAsync(_fx.Contoso, 7));
 
-        await OutcomeAsync(new PaymentRefunded("pi_test_1", Fully: true));
+        await OutcomeAsync(PaymentReports.Refunded(order));
 
         Assert.Equal(0, await _fx.CapacityAsync(_fx.Contoso, 7));
         Assert.Equal(10, await _fx.CapacityAsync(_fx.Contoso, 6));
@@ -158,11 +146,10 @@ public sealed class FulfilmentTests : IAsyncLifetime
     [Fact]
     public async Task R10_a_dispute_flags_the_order_and_revokes_its_licenses_once()
     {
-        var order = await PlaceAsync((5, 1));
-        await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+        var order = await _fx.Order().Packs((5, 1)).PaidAsync();
 
-        Assert.Equal(PaymentReportOutcome.Applied, await OutcomeAsync(new PaymentDisputed("pi_test_1", "fraudulent")));
-        Assert.Equal(PaymentReportOutcome.Unchanged, await OutcomeAsync(new PaymentDisputed("pi_test_1", "fraudulent")));
+        Assert.Equal(PaymentReportOutcome.Applied, await OutcomeAsync(PaymentReports.Disputed(order, "fraudulent")));
+        Assert.Equal(PaymentReportOutcome.Unchanged, await OutcomeAsync(PaymentReports.Disputed(order, "fraudulent")));
 
         await using var db = _fx.Db();
         var stored = await db.Orders.SingleAsync();
@@ -174,12 +161,10 @@ public sealed class FulfilmentTests : IAsyncLifetime
     [Fact]
     public async Task A_cross_grade_discount_is_priced_into_the_order_and_used_up_by_its_fulfilment()
     {
-        var discounts = _fx.Get<DiscountService>();
-        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "From a competitor", [], DomainFixture.Customer);
-        await discounts.ApproveAsync(application.Id, 25, null, null, DomainFixture.Sales);
+        await _fx.ApprovedDiscountAsync(DiscountKind.CrossGrade, percent: 25);
         var order = await PlaceAsync((10, 1));
 
-        await _fx.Get<FulfilmentService>().FulfilAsync(Paid(order));
+        await Fulfilment.FulfilAsync(PaymentReports.Paid(order));
 
         Assert.Equal(42_000 - 10_500, order.Total);
         Assert.Contains("25 % discount", order.Lines.Single().Description);
@@ -191,19 +176,16 @@ public sealed class FulfilmentTests : IAsyncLifetime
     [Fact]
     public async Task Orders_paid_at_once_with_one_cross_grade_discount_are_all_fulfilled_and_use_it_once()
     {
-        var discounts = _fx.Get<DiscountService>();
-        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "From a competitor", [], DomainFixture.Customer);
-        await discounts.ApproveAsync(application.Id, 25, null, null, DomainFixture.Sales);
+        await _fx.ApprovedDiscountAsync(DiscountKind.CrossGrade, percent: 25);
         var orders = new List<Order>();
         for (var i = 0; i < 6; i++)
             orders.Add(await PlaceAsync((10, 1)));
-        var fulfilment = _fx.Get<FulfilmentService>();
 
         // A transaction holding the database's write lock lets every fulfilment read the unused discount before any
         // saves; then all but the first save are refused by the discount's concurrency token and read again.
         await using var writer = _fx.Db();
         var writing = await writer.Database.BeginTransactionAsync();
-        var paying = Task.WhenAll(orders.Select(order => Task.Run(() => fulfilment.FulfilAsync(Paid(order)))));
+        var paying = Task.WhenAll(orders.Select(order => Task.Run(() => Fulfilment.FulfilAsync(PaymentReports.Paid(order)))));
         await Task.Delay(TimeSpan.FromSeconds(1));
         await writing.CommitAsync();
         var outcomes = await paying;
@@ -220,10 +202,9 @@ public sealed class FulfilmentTests : IAsyncLifetime
     public async Task The_payment_event_is_recorded_by_the_save_that_fulfils_the_order_and_by_no_other()
     {
         var order = await PlaceAsync((10, 1));
-        var fulfilment = _fx.Get<FulfilmentService>();
 
-        var first = await fulfilment.FulfilAsync(Paid(order) with { ReportedBy = new PaymentEvent("evt_paid", "checkout.session.completed") });
-        var again = await fulfilment.FulfilAsync(Paid(order) with { ReportedBy = new PaymentEvent("evt_again", "checkout.session.completed") });
+        var first = await Fulfilment.FulfilAsync(PaymentReports.Paid(order, eventId: "evt_paid"));
+        var again = await Fulfilment.FulfilAsync(PaymentReports.Paid(order, eventId: "evt_again"));
 
         Assert.Equal((FulfilmentOutcome.Fulfilled, FulfilmentOutcome.AlreadyFulfilled), (first, again));
         var events = _fx.Get<PaymentEventService>();
@@ -234,9 +215,7 @@ public sealed class FulfilmentTests : IAsyncLifetime
     [Fact]
     public async Task An_order_below_the_minimum_charge_is_refused()
     {
-        var discounts = _fx.Get<DiscountService>();
-        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity", [], DomainFixture.Customer);
-        await discounts.ApproveAsync(application.Id, 100, null, null, DomainFixture.Sales);
+        await _fx.ApprovedDiscountAsync(DiscountKind.Nonprofit, percent: 100);
 
         var error = await Assert.ThrowsAsync<DomainException>(() => PlaceAsync((1, 1)));
 

@@ -26,14 +26,7 @@ public sealed class LicenseCountsTests : IAsyncLifetime
         Assert.Equal([(6, 15, 2)], await SeatsShownAsync());
 
         await _fx.ReleaseAsync(7, 0);
-        await using (var db = _fx.Db())
-        {
-            var organization = await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id);
-            var product = await db.Products.Include(p => p.Packs).SingleAsync(p => p.Id == _fx.OfficeStatus.Id);
-            var old = await db.Licenses.SingleAsync(l => l.Id == bought[0].Id);
-            _fx.Get<LicensingService>().Upgrade(db, organization, old, product, Guid.NewGuid(), DomainFixture.Customer);
-            await db.SaveChangesAsync();
-        }
+        await _fx.UpgradeAsync(bought[0]);
         Assert.Equal([(7, 10, 1), (6, 5, 1)], await SeatsShownAsync());
         Assert.Equal(([7, 6], 2), await SummaryAsync(), SummaryComparer);
 

@@ -77,16 +77,11 @@ public sealed class LicenseImportRulesTests : IAsyncLifetime
         {
             var offer = Assert.Single(await UpgradeOffers.ForOrganizationAsync(db, _fx.Contoso.Id));
             Assert.Equal((imported.Id, 5, 6), (offer.LicenseId, offer.FromMajor, offer.ToMajor));
-            var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, new Cart(_fx.OfficeStatus.Id, [], [imported.Id]));
+            var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(imported));
             Assert.Equal(97_500 / 2, Assert.Single(quote.Lines).UnitListPrice);
             Assert.Equal(48_750, quote.Total);
-
-            var tracked = await db.Licenses.SingleAsync(l => l.Id == imported.Id);
-            var organization = await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id);
-            var product = await db.Products.Include(p => p.Packs).SingleAsync();
-            _fx.Get<LicensingService>().Upgrade(db, organization, tracked, product, Guid.NewGuid(), Actor.Stripe);
-            await db.SaveChangesAsync();
         }
+        await _fx.UpgradeAsync(imported);
 
         Assert.Equal(0, await _fx.CapacityAsync(_fx.Contoso, 5));
         Assert.Equal(25, await _fx.CapacityAsync(_fx.Contoso, 6));
@@ -183,13 +178,7 @@ public sealed class LicenseImportRulesTests : IAsyncLifetime
     public async Task The_same_license_is_imported_once_even_after_it_was_upgraded()
     {
         var first = await ImportAsync(Existing(reference: "INV-7"));
-        await using (var db = _fx.Db())
-        {
-            var tracked = await db.Licenses.SingleAsync();
-            var organization = await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id);
-            _fx.Get<LicensingService>().Upgrade(db, organization, tracked, await db.Products.SingleAsync(), Guid.NewGuid(), Actor.Stripe);
-            await db.SaveChangesAsync();
-        }
+        await _fx.UpgradeAsync(first);
 
         var again = await Assert.ThrowsAsync<DomainException>(() => ImportAsync(Existing(reference: " inv-7 ")));
 

@@ -69,8 +69,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         var licenses = await _fx.PurchaseAsync(_fx.Contoso, 10);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id,
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(10).Id, 1)], []));
+        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((10, 1)));
 
         Assert.Equal(7, Assert.Single(licenses).Major);
         Assert.Equal(7, quote.Major);
@@ -110,8 +109,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         Assert.Equal(25, await _fx.CapacityAsync(_fx.Contoso, 6));
         Assert.Equal(6, _fx.Signer.LastFor(license.Id).Major);
         await using var db = _fx.Db();
-        var error = await Assert.ThrowsAsync<DomainException>(() => _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id,
-            new Cart(_fx.OfficeStatus.Id, [], [license.Id])));
+        var error = await Assert.ThrowsAsync<DomainException>(() => _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(license)));
         Assert.Contains("already for OfficeStatus 6", error.Message);
     }
 
@@ -122,7 +120,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         await _fx.ReleaseAsync(7, 0);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, new Cart(_fx.OfficeStatus.Id, [], [old.Id]));
+        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(old));
 
         var line = Assert.Single(quote.Lines);
         Assert.Equal(QuoteLineKind.Upgrade, line.Kind);
@@ -136,14 +134,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         var old = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, 25));
         await _fx.ReleaseAsync(7, 0);
 
-        await using (var db = _fx.Db())
-        {
-            var tracked = await db.Licenses.SingleAsync(l => l.Id == old.Id);
-            var organization = await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id);
-            var product = await db.Products.Include(p => p.Packs).SingleAsync();
-            _fx.Get<LicensingService>().Upgrade(db, organization, tracked, product, Guid.NewGuid(), Actor.Stripe);
-            await db.SaveChangesAsync();
-        }
+        await _fx.UpgradeAsync(old);
 
         await using var check = _fx.Db();
         var licenses = await check.Licenses.AsNoTracking().ToListAsync();
@@ -176,12 +167,11 @@ public sealed class LicensingRulesTests : IAsyncLifetime
     [Fact]
     public async Task R7_the_largest_valid_discount_applies_and_only_one()
     {
-        var nonprofit = await ApprovedDiscountAsync(DiscountKind.Nonprofit, percent: 40);
-        await ApprovedDiscountAsync(DiscountKind.CrossGrade, percent: 25);
+        var nonprofit = await _fx.ApprovedDiscountAsync(DiscountKind.Nonprofit, percent: 40);
+        await _fx.ApprovedDiscountAsync(DiscountKind.CrossGrade, percent: 25);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id,
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(10).Id, 2)], []));
+        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((10, 2)));
 
         Assert.Equal(nonprofit.Id, quote.Discount!.ApplicationId);
         Assert.Equal(40, quote.Discount.Percent);
@@ -194,15 +184,14 @@ public sealed class LicensingRulesTests : IAsyncLifetime
     [Fact]
     public async Task R7_expired_denied_and_pending_discounts_do_not_apply()
     {
-        await ApprovedDiscountAsync(DiscountKind.Educational, percent: 40, validFor: TimeSpan.FromDays(10));
+        await _fx.ApprovedDiscountAsync(DiscountKind.Educational, percent: 40, validUntil: _fx.Clock.GetUtcNow().AddDays(10));
         var denied = await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Governmental, "City council", [], DomainFixture.Customer);
         await _fx.Get<DiscountService>().DenyAsync(denied.Id, "Not a public body", DomainFixture.Sales);
         await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity no. 123", [], DomainFixture.Customer);
         _fx.Clock.Advance(TimeSpan.FromDays(11));
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id,
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(1).Id, 1)], []));
+        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((1, 1)));
 
         Assert.Null(quote.Discount);
         Assert.Equal(4_900, quote.Total);
@@ -211,7 +200,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
     [Fact]
     public async Task R7_a_cross_grade_discount_is_used_up_by_one_order()
     {
-        var crossGrade = await ApprovedDiscountAsync(DiscountKind.CrossGrade, percent: 25);
+        var crossGrade = await _fx.ApprovedDiscountAsync(DiscountKind.CrossGrade, percent: 25);
         await using (var db = _fx.Db())
         {
             await _fx.Get<DiscountService>().ConsumeAsync(db, crossGrade.Id, Guid.NewGuid(), Actor.Stripe);
@@ -219,8 +208,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         }
         await using var check = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(check, _fx.Contoso.Id,
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(1).Id, 1)], []));
+        var quote = await _fx.Get<PricingService>().QuoteAsync(check, _fx.Contoso.Id, _fx.Cart((1, 1)));
 
         Assert.Null(quote.Discount);
         Assert.Equal(DiscountStatus.Consumed, (await check.DiscountApplications.SingleAsync()).Status);
@@ -307,11 +295,10 @@ public sealed class LicensingRulesTests : IAsyncLifetime
     [Fact]
     public async Task R12_prices_are_integer_minor_units_computed_by_the_server_with_one_rounding_rule()
     {
-        await ApprovedDiscountAsync(DiscountKind.Governmental, percent: 33);
+        await _fx.ApprovedDiscountAsync(DiscountKind.Governmental, percent: 33);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id,
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(1).Id, 3), new CartPack(_fx.Pack(5).Id, 1)], []));
+        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((1, 3), (5, 1)));
 
         // 33 % of 4 900 = 1 617 exactly; 33 % of 22 500 = 7 425 exactly; each unit is discounted, then multiplied.
         Assert.Equal("USD", quote.Currency);
@@ -331,13 +318,5 @@ public sealed class LicensingRulesTests : IAsyncLifetime
     public void R12_percentages_round_half_away_from_zero_to_the_minor_unit(long amount, int percent, long expected)
     {
         Assert.Equal(expected, PricingService.PercentOf(amount, percent));
-    }
-
-    private async Task<DiscountApplication> ApprovedDiscountAsync(DiscountKind kind, int percent, TimeSpan? validFor = null)
-    {
-        var discounts = _fx.Get<DiscountService>();
-        var application = await discounts.SubmitAsync(_fx.Contoso.Id, kind, $"Evidence for {kind}", [], DomainFixture.Customer);
-        return await discounts.ApproveAsync(application.Id, percent, _fx.Clock.GetUtcNow().Add(validFor ?? TimeSpan.FromDays(365)),
-            note: null, DomainFixture.Sales);
     }
 }

@@ -3,9 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Portal.Domain.Accounts;
 using Portal.Domain.Ordering;
-using Portal.Domain.Pricing;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Domain;
@@ -16,8 +14,6 @@ namespace Portal.Tests.Domain;
 /// </summary>
 public sealed class PaymentEventDoorTests : IAsyncLifetime
 {
-    private static readonly Actor Buyer = Actor.Person("buyer-1", "buyer@contoso.example", Roles.Customer);
-
     private readonly WarningsAndErrors _log = new();
     private readonly FailingSave _failingSave = new();
     private DomainFixture _fx = null!;
@@ -32,13 +28,7 @@ public sealed class PaymentEventDoorTests : IAsyncLifetime
 
     private PaymentEventService Door => _fx.Get<PaymentEventService>();
 
-    private Task<Order> PlaceAsync(int seats = 10) =>
-        _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, Buyer, "buyer@contoso.example",
-            new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(seats).Id, 1)], []));
-
-    private static PaidCheckout Paid(Order order, string? eventId = null) =>
-        new(order.Id, "cs_test_1", "pi_test_1", order.Total, order.Currency.ToLowerInvariant(),
-            ReportedBy: eventId is null ? null : new PaymentEvent(eventId, "checkout.session.completed"));
+    private Task<Order> PlaceAsync() => _fx.Order().Packs((10, 1)).PlaceAsync();
 
     private async Task<int> AuditCountAsync(Order order, string action)
     {
@@ -67,12 +57,12 @@ public sealed class PaymentEventDoorTests : IAsyncLifetime
         var order = await PlaceAsync();
         _failingSave.EventIds.TryAdd("evt_paid", true);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Door.HandleAsync(Paid(order, "evt_paid")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Door.HandleAsync(PaymentReports.Paid(order, eventId: "evt_paid")));
 
         Assert.False(await Door.IsEventHandledAsync("evt_paid"));
         await using (var db = _fx.Db())
             Assert.Equal(OrderStatus.Pending, (await db.Orders.SingleAsync(o => o.Id == order.Id)).Status);
-        Assert.Equal(PaymentReportOutcome.Applied, (await Door.HandleAsync(Paid(order, "evt_paid"))).Outcome);
+        Assert.Equal(PaymentReportOutcome.Applied, (await Door.HandleAsync(PaymentReports.Paid(order, eventId: "evt_paid"))).Outcome);
         Assert.True(await Door.IsEventHandledAsync("evt_paid"));
     }
 
@@ -80,10 +70,10 @@ public sealed class PaymentEventDoorTests : IAsyncLifetime
     public async Task An_event_that_changes_nothing_is_recorded_so_its_redelivery_is_not_handled_again()
     {
         var order = await PlaceAsync();
-        Assert.Equal(PaymentReportOutcome.Applied, (await Door.HandleAsync(Paid(order))).Outcome);
+        Assert.Equal(PaymentReportOutcome.Applied, (await Door.HandleAsync(PaymentReports.Paid(order))).Outcome);
 
-        var late = await Door.HandleAsync(Paid(order, "evt_late"));
-        var lateAgain = await Door.HandleAsync(Paid(order, "evt_late"));
+        var late = await Door.HandleAsync(PaymentReports.Paid(order, eventId: "evt_late"));
+        var lateAgain = await Door.HandleAsync(PaymentReports.Paid(order, eventId: "evt_late"));
 
         Assert.Equal((PaymentReportOutcome.Unchanged, PaymentReportOutcome.AlreadyHandled), (late.Outcome, lateAgain.Outcome));
         Assert.True(await Door.IsEventHandledAsync("evt_late"));
@@ -93,10 +83,10 @@ public sealed class PaymentEventDoorTests : IAsyncLifetime
     public async Task A_refund_that_overtakes_its_payment_is_not_recorded_so_Stripe_delivers_it_again()
     {
         var order = await PlaceAsync();
-        var refund = new PaymentRefunded("pi_test_1", Fully: true, new PaymentEvent("evt_refund", "charge.refunded"));
+        var refund = PaymentReports.Refunded(order, eventId: "evt_refund");
 
         var early = await Door.HandleAsync(refund);
-        await Door.HandleAsync(Paid(order, "evt_paid"));
+        await Door.HandleAsync(PaymentReports.Paid(order, eventId: "evt_paid"));
         var redelivered = await Door.HandleAsync(refund);
 
         Assert.True(early.DeliverAgain);
@@ -109,8 +99,9 @@ public sealed class PaymentEventDoorTests : IAsyncLifetime
     public async Task Concurrent_deliveries_of_one_paid_event_fulfil_once_and_log_no_warning_or_error()
     {
         var order = await PlaceAsync();
+        var paid = PaymentReports.Paid(order, eventId: "evt_paid");
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Door.HandleAsync(Paid(order, "evt_paid")))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Door.HandleAsync(paid))));
 
         Assert.Equal(1, results.Count(r => r.Outcome == PaymentReportOutcome.Applied));
         Assert.All(results.Where(r => r.Outcome != PaymentReportOutcome.Applied), r => Assert.Equal(PaymentReportOutcome.AlreadyHandled, r.Outcome));
@@ -136,7 +127,7 @@ public sealed class PaymentEventDoorTests : IAsyncLifetime
     {
         var order = await PlaceAsync();
 
-        var result = await Door.HandleAsync(Paid(order));
+        var result = await Door.HandleAsync(PaymentReports.Paid(order));
 
         Assert.Equal(PaymentReportOutcome.Applied, result.Outcome);
         await using var db = _fx.Db();

@@ -22,7 +22,7 @@ public sealed class PricingTableTests : IAsyncLifetime
     [MemberData(nameof(Packs))]
     public async Task Every_pack_costs_its_list_price_times_the_quantity(int seats, long listPrice)
     {
-        var quote = await QuoteAsync(new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(seats).Id, 3)], []));
+        var quote = await QuoteAsync(_fx.Cart((seats, 3)));
 
         var line = Assert.Single(quote.Lines);
         Assert.Equal((seats, 3, listPrice, 0L), (line.Seats, line.Quantity, line.UnitListPrice, line.UnitDiscount));
@@ -38,9 +38,8 @@ public sealed class PricingTableTests : IAsyncLifetime
     [InlineData(DiscountKind.CrossGrade, 25)]
     public async Task Each_discount_kind_takes_its_default_percent_off_every_pack(DiscountKind kind, int percent)
     {
-        var application = await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, kind, "Evidence", [], DomainFixture.Customer);
-        await _fx.Get<DiscountService>().ApproveAsync(application.Id, percent: null, validUntil: null, note: null, DomainFixture.Sales);
-        var cart = new Cart(_fx.OfficeStatus.Id, [.. _fx.OfficeStatus.Packs.Select(p => new CartPack(p.Id, 1))], []);
+        await _fx.ApprovedDiscountAsync(kind);
+        var cart = _fx.Cart([.. _fx.OfficeStatus.Packs.Select(p => (p.Seats, 1))]);
 
         var quote = await QuoteAsync(cart);
 
@@ -57,7 +56,7 @@ public sealed class PricingTableTests : IAsyncLifetime
         var old = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, seats));
         await _fx.ReleaseAsync(7, 0);
 
-        var quote = await QuoteAsync(new Cart(_fx.OfficeStatus.Id, [], [old.Id]));
+        var quote = await QuoteAsync(_fx.UpgradeCart(old));
 
         Assert.Equal(PricingService.PercentOf(listPrice, 50), quote.Total);
     }
@@ -72,7 +71,7 @@ public sealed class PricingTableTests : IAsyncLifetime
         await using var read = _fx.Db();
         var license = read.Licenses.Single();
 
-        var quote = await QuoteAsync(new Cart(_fx.OfficeStatus.Id, [], [license.Id]));
+        var quote = await QuoteAsync(_fx.UpgradeCart(license));
 
         Assert.Equal(PricingService.PercentOf(7 * 4_900, 50), quote.Total);
     }
@@ -80,13 +79,10 @@ public sealed class PricingTableTests : IAsyncLifetime
     [Fact]
     public async Task Quantities_outside_1_to_100_and_repeated_packs_are_refused()
     {
-        var pack = _fx.Pack(5).Id;
-
-        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(new Cart(_fx.OfficeStatus.Id, [new CartPack(pack, 0)], [])));
-        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(new Cart(_fx.OfficeStatus.Id, [new CartPack(pack, 101)], [])));
-        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() =>
-            QuoteAsync(new Cart(_fx.OfficeStatus.Id, [new CartPack(pack, 1), new CartPack(pack, 2)], [])));
-        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(new Cart(_fx.OfficeStatus.Id, [], [])));
+        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.Cart((5, 0))));
+        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.Cart((5, 101))));
+        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.Cart((5, 1), (5, 2))));
+        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.Cart()));
     }
 
     [Fact]
@@ -96,7 +92,7 @@ public sealed class PricingTableTests : IAsyncLifetime
         var theirs = Assert.Single(await _fx.PurchaseAsync(fabrikam, 10));
         await _fx.ReleaseAsync(7, 0);
 
-        var error = await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(new Cart(_fx.OfficeStatus.Id, [], [theirs.Id])));
+        var error = await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.UpgradeCart(theirs)));
 
         Assert.Contains("does not belong to your organization", error.Message);
     }

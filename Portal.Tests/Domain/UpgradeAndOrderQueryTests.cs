@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain;
-using Portal.Domain.Accounts;
 using Portal.Domain.Licensing;
 using Portal.Domain.Ordering;
 using Portal.Domain.Pricing;
@@ -25,7 +24,7 @@ public sealed class UpgradeAndOrderQueryTests : IAsyncLifetime
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
         await _fx.PurchaseAsync(fabrikam, 25);
         await _fx.ReleaseAsync(7, 0);
-        await UpgradeAsync(upgradedEarlier.Id);
+        await _fx.UpgradeAsync(upgradedEarlier);
         await _fx.PurchaseAsync(_fx.Contoso, 50);
         await using var db = _fx.Db();
 
@@ -49,14 +48,13 @@ public sealed class UpgradeAndOrderQueryTests : IAsyncLifetime
     [Fact]
     public async Task Orders_are_listed_newest_first_a_page_at_a_time_for_one_organization_only()
     {
-        var orders = _fx.Get<OrderService>();
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
-        await orders.PlaceAsync(fabrikam.Id, DomainFixture.Customer, "olga@fabrikam.example", Cart((25, 1)));
+        await _fx.Order().For(fabrikam).Packs((25, 1)).PlaceAsync();
         var placed = new List<Order>();
         for (var i = 1; i <= 3; i++)
         {
             _fx.Clock.Advance(TimeSpan.FromHours(1));
-            placed.Add(await orders.PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", Cart((10, i), (1, 1))));
+            placed.Add(await _fx.Order().Packs((10, i), (1, 1)).PlaceAsync());
         }
         await using var db = _fx.Db();
 
@@ -99,7 +97,7 @@ public sealed class UpgradeAndOrderQueryTests : IAsyncLifetime
     public async Task An_orders_view_has_its_amounts_lines_and_licenses_and_another_organizations_order_is_not_found()
     {
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
-        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", Cart((10, 1)));
+        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", _fx.Cart((10, 1)));
         await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(order.Id, "cs_test_view", "pi_test_view", order.Total, "usd", "https://pay.stripe.com/receipts/view"));
         await using var db = _fx.Db();
         var license = await db.Licenses.AsNoTracking().SingleAsync(l => l.OrderId == order.Id);
@@ -115,18 +113,5 @@ public sealed class UpgradeAndOrderQueryTests : IAsyncLifetime
         Assert.Equal((license.Id, "OfficeStatus", 6, 10, LicenseStatus.Active, (string?)license.Key), (issued.Id, issued.ProductName, issued.Major, issued.Seats, issued.Status, issued.Key));
         Assert.Equal($"officestatus-6-perpetual-{license.Id:N}.lic", issued.LicenseFileName);
         Assert.Null(await OrderQueries.OrderAsync(db, fabrikam.Id, order.Id));
-    }
-
-    private Cart Cart(params (int Seats, int Quantity)[] packs) =>
-        new(_fx.OfficeStatus.Id, [.. packs.Select(p => new CartPack(_fx.Pack(p.Seats).Id, p.Quantity))], []);
-
-    private async Task UpgradeAsync(Guid licenseId)
-    {
-        await using var db = _fx.Db();
-        var license = await db.Licenses.SingleAsync(l => l.Id == licenseId);
-        var organization = await db.Organizations.SingleAsync(o => o.Id == license.OrganizationId);
-        var product = await db.Products.Include(p => p.Packs).SingleAsync();
-        _fx.Get<LicensingService>().Upgrade(db, organization, license, product, Guid.NewGuid(), Actor.Stripe);
-        await db.SaveChangesAsync();
     }
 }

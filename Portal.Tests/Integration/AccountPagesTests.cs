@@ -13,26 +13,12 @@ using static Portal.Tests.Integration.AccountForms;
 
 namespace Portal.Tests.Integration;
 
-/// <summary>One running Portal for the account page tests. Each test uses its own accounts and organizations.</summary>
-public sealed class AccountPagesApp : IAsyncLifetime
-{
-    // The tests post the account forms more often than the per-address limit for account posts allows a person.
-    public PortalAppFactory Factory { get; } = new PortalAppFactory().With("Portal:AccountPostsPerMinute", "1000");
-
-    public Task InitializeAsync()
-    {
-        _ = Factory.Services; // starts the app: migrations and demo data
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => Factory.DisposeAsync().AsTask();
-}
-
 /// <summary>
 /// The statically rendered Identity pages through real form posts (antiforgery token, <c>_handler</c>, field names as
 /// rendered): registration with an organization, the confirmation email, sign-in, lockout, and the MudBlazor restyle.
+/// One running Portal for the class; each test uses its own accounts and organizations.
 /// </summary>
-public sealed partial class AccountPagesTests(AccountPagesApp app) : IClassFixture<AccountPagesApp>
+public sealed partial class AccountPagesTests(PortalApp app) : IClassFixture<PortalApp>
 {
     private const string NewPassword = "Fabrikam-Pass-2026!";
 

@@ -11,26 +11,12 @@ using Portal.Domain.Licensing;
 
 namespace Portal.Tests.Integration;
 
-/// <summary>One running Portal (Development, demo data) for the download tests.</summary>
-public sealed class LicenseDownloadApp : IAsyncLifetime
-{
-    public PortalAppFactory Factory { get; } = new PortalAppFactory().With("Portal:AccountPostsPerMinute", "1000");
-
-    public Task InitializeAsync()
-    {
-        _ = Factory.Services; // starts the app: migrations and demo data
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => Factory.DisposeAsync().AsTask();
-}
-
 /// <summary>
 /// The license downloads and the history export through the real app, signed in as the demo customer (Contoso) with the
 /// real sign-in form: the files verify with the published JWKS, other organizations' licenses are not found, every
 /// download is recorded in the history, and the CSV is well-formed and safe to open in a spreadsheet.
 /// </summary>
-public sealed partial class LicenseDownloadTests(LicenseDownloadApp app) : IClassFixture<LicenseDownloadApp>
+public sealed partial class LicenseDownloadTests(PortalApp app) : IClassFixture<PortalApp>
 {
     private PortalAppFactory Factory => app.Factory;
 

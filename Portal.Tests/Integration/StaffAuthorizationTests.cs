@@ -9,25 +9,11 @@ using Portal.Domain.Discounts;
 
 namespace Portal.Tests.Integration;
 
-/// <summary>One running Portal (Development, demo data) for the staff authorization tests.</summary>
-public sealed class StaffAuthorizationApp : IAsyncLifetime
-{
-    public PortalAppFactory Factory { get; } = new PortalAppFactory().With("Portal:AccountPostsPerMinute", "1000");
-
-    public Task InitializeAsync()
-    {
-        _ = Factory.Services; // starts the app: migrations and demo data
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => Factory.DisposeAsync().AsTask();
-}
-
 /// <summary>
 /// Evidence is handed out to sales as a download only, never as a page, through the real app and its real sign-in.
 /// Who may open which staff page is part of the authorization matrix (Portal.Tests/Security/AuthorizationMatrixTests.cs).
 /// </summary>
-public sealed class StaffAuthorizationTests(StaffAuthorizationApp app) : IClassFixture<StaffAuthorizationApp>
+public sealed class StaffAuthorizationTests(PortalApp app) : IClassFixture<PortalApp>
 {
     private static readonly byte[] Pdf = [.. "%PDF-1.7\n<html><script>alert(1)</script></html>"u8];
 

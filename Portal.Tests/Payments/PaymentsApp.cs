@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,10 +9,8 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Licensing;
 using Portal.Domain.Ordering;
-using Portal.Domain.Organizations;
-using Portal.Domain.Pricing;
 using Portal.Payments;
-using Portal.Tests.Fakes;
+using Portal.Tests.Builders;
 using Portal.Tests.Fakes.Stripe;
 using Portal.Tests.Integration;
 
@@ -35,74 +30,30 @@ public sealed record TestCustomer(Guid OrganizationId, string UserId, string Ema
 /// <see cref="FakeStripe"/> that delivers its webhooks back to it, and a real SMTP server for the registration emails.
 /// Every test makes its own organization, so tests share the app safely.
 /// </summary>
-public partial class PaymentsApp : IAsyncLifetime
+public class PaymentsApp : PortalApp
 {
     public const string Password = "Payments-Pass-2026!";
 
-    private readonly bool _withStripeKeys;
-    private PortalAppFactory _portal = null!;
-
     public PaymentsApp()
-        : this(withStripeKeys: true)
+        : this(FakeStripeUse.PaysThrough)
     {
     }
 
-    /// <summary>Without Stripe keys the app (Development) uses its built-in test checkout; the fake still runs, to show it gets no call.</summary>
-    protected PaymentsApp(bool withStripeKeys) => _withStripeKeys = withStripeKeys;
-
-    public FakeStripe Stripe { get; private set; } = null!;
-    public SmtpTestServer Smtp { get; private set; } = null!;
-    public TestLogs Logs { get; } = new();
-
-    /// <summary>Event ids whose first handling throws (then works), to prove a failed event is delivered again.</summary>
-    public ConcurrentDictionary<string, bool> FailOnce { get; } = new();
-
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
-    public Uri BaseAddress { get; private set; } = null!;
-    public IServiceProvider Services => Factory.Services;
-
-    public async Task InitializeAsync()
-    {
-        Stripe = await FakeStripe.StartAsync();
-        Smtp = new SmtpTestServer();
-        _portal = new PortalAppFactory();
-        if (_withStripeKeys)
-        {
-            _portal.With("Stripe:SecretKey", FakeStripe.SecretKey)
-                .With("Stripe:WebhookSecret", FakeStripe.WebhookSecret)
-                .With("Stripe:ApiBase", Stripe.BaseUrl);
-        }
-        _portal.With("Smtp:Host", "127.0.0.1").With("Smtp:Port", Smtp.Port.ToString(CultureInfo.InvariantCulture)).With("Smtp:Security", "None")
-            .With("Outbox:PollInterval", "00:00:00.200")
-            .With("Portal:AccountPostsPerMinute", "100000");
-        Factory = _portal.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+    /// <summary>With <see cref="FakeStripeUse.Idle"/> the app (Development, no Stripe keys) uses its built-in test checkout.</summary>
+    protected PaymentsApp(FakeStripeUse stripe)
+        : base(new PortalAppFactory(), new PortalAppOptions { Smtp = true, Stripe = stripe, OnLoopback = true }) =>
+        Factory.With("Outbox:PollInterval", "00:00:00.200").WithServices(services =>
         {
             services.AddSingleton<ILoggerProvider>(Logs);
             // Every test signs a new customer in; the real hash cost (PBKDF2, 100,000 rounds) only slows the suite down.
             services.Configure<PasswordHasherOptions>(options => options.IterationCount = 1000);
             services.AddSingleton<IInterceptor>(new FailingSaveOfEvents(FailOnce));
-        }));
-        Factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        await Task.Run(Factory.StartServer);
-        BaseAddress = Factory.ClientOptions.BaseAddress;
-        Stripe.WebhookUrl = new Uri(BaseAddress, CheckoutPaths.Webhook);
-    }
+        });
 
-    public async Task DisposeAsync()
-    {
-        await Factory.DisposeAsync();
-        await _portal.DisposeAsync();
-        await Stripe.DisposeAsync();
-        await Smtp.DisposeAsync();
-    }
+    public TestLogs Logs { get; } = new();
 
-    /// <summary>A browser-like client of the app on its loopback port: own cookies, redirects not followed.</summary>
-    public HttpClient NewClient() =>
-        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
-        {
-            BaseAddress = BaseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
+    /// <summary>Event ids whose first handling throws (then works), to prove a failed event is delivered again.</summary>
+    public ConcurrentDictionary<string, bool> FailOnce { get; } = new();
 
     /// <summary>A new organization with a confirmed customer account, signed in through the real sign-in form.</summary>
     public async Task<TestCustomer> NewCustomerAsync(string? organizationName = null)
@@ -110,22 +61,7 @@ public partial class PaymentsApp : IAsyncLifetime
         var id = Guid.NewGuid().ToString("N")[..10];
         var email = $"buyer-{id}@payments.example";
         var billing = $"billing-{id}@payments.example";
-        string userId;
-        Guid organizationId;
-        await using (var scope = Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var organization = Organization.Register(organizationName ?? $"Payments Test {id}", OrganizationKind.Commercial, "GB", billing, DateTimeOffset.UtcNow);
-            db.Organizations.Add(organization);
-            await db.SaveChangesAsync();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-            var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-            user.JoinOrganization(organization);
-            Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-            Assert.True((await users.AddToRoleAsync(user, Roles.Customer)).Succeeded);
-            userId = user.Id;
-            organizationId = organization.Id;
-        }
+        var account = await CustomerAccounts.CreateAsync(Services, organizationName ?? $"Payments Test {id}", email, Password, billing);
 
         var client = NewClient();
         var login = await client.GetStringAsync("/Account/Login");
@@ -137,24 +73,12 @@ public partial class PaymentsApp : IAsyncLifetime
             ["Input.Password"] = Password,
         }));
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return new TestCustomer(organizationId, userId, email, billing, client);
+        return new TestCustomer(account.OrganizationId, account.UserId, email, billing, client);
     }
 
-    /// <summary>Places an order of OfficeStatus packs (seats, quantity) through <see cref="OrderService"/>.</summary>
-    public async Task<Order> PlaceOrderAsync(TestCustomer customer, params (int Seats, int Quantity)[] packs)
-    {
-        Guid productId;
-        List<CartPack> cart;
-        await using (var db = await NewContextAsync())
-        {
-            var product = await db.Products.Include(p => p.Packs).SingleAsync();
-            productId = product.Id;
-            cart = packs.Select(p => new CartPack(product.Packs.Single(pack => pack.Seats == p.Seats).Id, p.Quantity)).ToList();
-        }
-        var orders = Services.GetRequiredService<OrderService>();
-        return await orders.PlaceAsync(customer.OrganizationId, Actor.Person(customer.UserId, customer.Email, Roles.Customer), customer.Email,
-            new Cart(productId, cart, []));
-    }
+    /// <summary>Places an order of OfficeStatus packs (seats, quantity) through <see cref="OrderService"/>, as the buy page does.</summary>
+    public Task<Order> PlaceOrderAsync(TestCustomer customer, params (int Seats, int Quantity)[] packs) =>
+        new OrderBuilder(Services, customer.OrganizationId, Actor.Person(customer.UserId, customer.Email, Roles.Customer)).Packs(packs).PlaceAsync();
 
     /// <summary>
     /// What the browser does to start checkout: the order's page has the form (with its antiforgery token), which posts

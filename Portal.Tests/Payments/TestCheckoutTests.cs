@@ -8,7 +8,7 @@ using Portal.Tests.Integration;
 namespace Portal.Tests.Payments;
 
 /// <summary>Portal in Development with no Stripe key: the same app and helpers, and a fake Stripe that must get no call.</summary>
-public sealed class TestCheckoutApp() : PaymentsApp(withStripeKeys: false);
+public sealed class TestCheckoutApp() : PaymentsApp(FakeStripeUse.Idle);
 
 /// <summary>Development without Stripe keys: a clearly labelled test checkout that ends in the same fulfilment.</summary>
 public sealed partial class TestCheckoutTests(TestCheckoutApp app) : IClassFixture<TestCheckoutApp>

@@ -6,9 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Portal.Domain.Accounts;
 using Portal.Domain.Ordering;
-using Portal.Domain.Pricing;
 using Portal.Payments;
 using Portal.Tests.Builders;
 using Portal.Tests.Fakes.Stripe;
@@ -29,8 +27,7 @@ public sealed class WebhookCrashWindowTests
         var payments = fx.Get<PaymentEventService>();
         var webhook = new StripeWebhook(new StripeSettings { WebhookSecret = FakeStripe.WebhookSecret }, payments, fx.Clock,
             NullLogger<StripeWebhook>.Instance);
-        var order = await fx.Get<OrderService>().PlaceAsync(fx.Contoso.Id, Actor.Person("customer-1", "ana@contoso.example", Roles.Customer),
-            "ana@contoso.example", new Cart(fx.OfficeStatus.Id, [new CartPack(fx.Pack(10).Id, 1)], []));
+        var order = await fx.Order().Packs((10, 1)).PlaceAsync();
         var json = FakeStripe.EventJson("checkout.session.completed", new JsonObject
         {
             ["id"] = "cs_test_1", ["object"] = "checkout.session", ["status"] = "complete", ["payment_status"] = "paid",

@@ -13,24 +13,11 @@ using static Portal.Tests.Integration.AccountForms;
 namespace Portal.Tests.Security;
 
 /// <summary>The running app on a clock the tests move (the cookie's security-stamp check reads the app's TimeProvider).</summary>
-public sealed class AccessRevocationApp : IAsyncLifetime
+public sealed class AccessRevocationApp : PortalApp
 {
+    public AccessRevocationApp() => Factory.WithServices(services => services.AddSingleton<TimeProvider>(Clock));
+
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    public PortalAppFactory Factory { get; }
-
-    public AccessRevocationApp() =>
-        Factory = new PortalAppFactory()
-            .With("Portal:AccountPostsPerMinute", "1000")
-            .WithServices(services => services.AddSingleton<TimeProvider>(Clock));
-
-    public Task InitializeAsync()
-    {
-        _ = Factory.Services; // starts the app: migrations and demo data
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => Factory.DisposeAsync().AsTask();
 }
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +9,7 @@ using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Ordering;
-using Portal.Domain.Organizations;
-using Portal.Domain.Pricing;
+using Portal.Tests.Builders;
 using Portal.Tests.Integration;
 using static Portal.Tests.Security.Answer;
 
@@ -45,14 +43,12 @@ public enum Answer
 /// organization), Sales, Support and Admin. Organization A owns a license, an order, an evaluation with an extension
 /// request and a discount application with evidence, whose ids the matrix asks for as every principal.
 /// </summary>
-public sealed class AuthorizationMatrixApp : IAsyncLifetime
+public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory().With("Stripe:WebhookSecret", "whsec_matrix"))
 {
     public const string CustomerBEmail = "buyer@tailspin-b.example";
     public const string OrganizationBName = "Tailspin Toys B";
     private const string CustomerBPassword = "Tailspin-Matrix-2026!";
     public const string ExtensionReason = "Matrix extension reason of organization A";
-
-    public PortalAppFactory Factory { get; } = new PortalAppFactory().With("Portal:AccountPostsPerMinute", "100000").With("Stripe:WebhookSecret", "whsec_matrix");
 
     public Dictionary<Principal, HttpClient> Clients { get; } = [];
 
@@ -62,22 +58,22 @@ public sealed class AuthorizationMatrixApp : IAsyncLifetime
     public string OrganizationAName => DevelopmentData.DemoOrganizationName;
     public string LicenseAKey { get; private set; } = "";
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await OrganizationBAsync();
+        await base.InitializeAsync();
+        var customerB = await CustomerAccounts.CreateAsync(Services, OrganizationBName, CustomerBEmail, CustomerBPassword);
+        Ids["{organizationB}"] = customerB.OrganizationId.ToString();
         await ObjectsOfOrganizationAAsync();
         foreach (var principal in Enum.GetValues<Principal>())
             Clients[principal] = await SignedInAsync(principal);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         foreach (var client in Clients.Values)
             client.Dispose();
-        await Factory.DisposeAsync();
+        await base.DisposeAsync();
     }
-
-    public HttpClient NewClient() => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     private async Task<HttpClient> SignedInAsync(Principal principal)
     {
@@ -100,34 +96,18 @@ public sealed class AuthorizationMatrixApp : IAsyncLifetime
         return client;
     }
 
-    private async Task OrganizationBAsync()
-    {
-        await using var scope = Factory.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var organization = Organization.Register(OrganizationBName, OrganizationKind.Commercial, "GB", CustomerBEmail, DateTimeOffset.UtcNow);
-        db.Organizations.Add(organization);
-        await db.SaveChangesAsync();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = new PortalUser { UserName = CustomerBEmail, Email = CustomerBEmail, EmailConfirmed = true };
-        user.JoinOrganization(organization);
-        Assert.True((await users.CreateAsync(user, CustomerBPassword)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.Customer)).Succeeded);
-        Ids["{organizationB}"] = organization.Id.ToString();
-    }
-
     private async Task ObjectsOfOrganizationAAsync()
     {
-        await using var scope = Factory.Services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var db = services.GetRequiredService<PortalDbContext>();
         var contoso = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
         var customer = await services.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(DevelopmentData.CustomerEmail);
         var actor = Actor.Person(customer!.Id, DevelopmentData.CustomerEmail, Roles.Customer);
-        var product = await db.Products.Include(p => p.Packs).SingleAsync();
+        var product = await db.Products.SingleAsync();
         var license = await db.Licenses.Where(l => l.OrganizationId == contoso.Id && l.Major == product.CurrentMajor).OrderBy(l => l.IssuedAt).FirstAsync();
 
-        var order = await services.GetRequiredService<OrderService>().PlaceAsync(contoso.Id, actor, DevelopmentData.CustomerEmail,
-            new Cart(product.Id, [new CartPack(product.Packs.OrderBy(p => p.Seats).First().Id, 1)], []));
+        var order = await new OrderBuilder(Services, contoso.Id, actor).Packs((1, 1)).PlaceAsync();
         var evaluations = services.GetRequiredService<EvaluationService>();
         var evaluation = await evaluations.StartAsync(contoso.Id, product.Id, actor);
         var extension = await evaluations.RequestExtensionAsync(contoso.Id, evaluation.Id, 14, ExtensionReason, actor);

@@ -15,27 +15,12 @@ using static Portal.Tests.Security.SecurityApps;
 
 namespace Portal.Tests.Security;
 
-/// <summary>One Development Portal (demo data) and one Production Portal for the hostile form posts.</summary>
-public sealed class HostileInputApps : IAsyncLifetime
-{
-    public PortalAppFactory Development { get; } = new PortalAppFactory().With("Portal:AccountPostsPerMinute", "100000");
-    public PortalAppFactory Production { get; } = SecurityApps.Production().With("Portal:AccountPostsPerMinute", "100000");
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await Development.DisposeAsync();
-        await Production.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// Issue 8 part 5 on the statically rendered forms and the endpoints, over HTTP: oversize, malformed, Unicode and markup
 /// input gets a message next to the field (or a 4xx), never a 500; nothing is stored from a refused form; what is stored
-/// is stored as typed and shown as text.
+/// is stored as typed and shown as text. One Development Portal (demo data) and one Production Portal take the posts.
 /// </summary>
-public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture<HostileInputApps>
+public sealed class HostileInputHttpTests(PortalApp development, ProductionApp production) : IClassFixture<PortalApp>, IClassFixture<ProductionApp>
 {
     private const string Markup = "<script>alert('xss')</script>";
     private const string GoodPassword = "Hostile-Input-Pass-2026!";
@@ -65,7 +50,7 @@ public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture
     [MemberData(nameof(RefusedRegistrations))]
     public async Task Registration_refuses_what_it_cannot_keep_next_to_the_field_and_stores_nothing(string attack, string organizationName, string email, string message)
     {
-        using var client = Client(apps.Development);
+        using var client = Client(development.Factory);
 
         var response = await PostFormAsync(client, "/Account/Register", "register", Registration(email, organizationName));
 
@@ -73,7 +58,7 @@ public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains(message, WebUtility.HtmlDecode(html));
         Assert.DoesNotContain(Markup, html);
-        await using var scope = apps.Development.Services.CreateAsyncScope();
+        await using var scope = development.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         Assert.False(await db.Users.AnyAsync(u => u.Email == email), $"{attack}: a user was stored");
         Assert.False(await db.Organizations.AnyAsync(o => o.Name == organizationName.Trim()), $"{attack}: an organization was stored");
@@ -82,14 +67,14 @@ public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture
     [Fact]
     public async Task Registration_refuses_an_oversize_password_without_hashing_it()
     {
-        using var client = Client(apps.Development);
+        using var client = Client(development.Factory);
         var email = UniqueEmail();
 
         var response = await PostFormAsync(client, "/Account/Register", "register", Registration(email, "Fabrikam", new string('p', 100_000)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("at most 100 characters", await response.Content.ReadAsStringAsync());
-        await using var scope = apps.Development.Services.CreateAsyncScope();
+        await using var scope = development.Services.CreateAsyncScope();
         Assert.Null(await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email));
     }
 
@@ -99,13 +84,13 @@ public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture
     [InlineData("Fabrikam & Sons \"Quoted\" <b>Bold</b>")]
     public async Task An_organization_name_is_kept_as_typed_and_shown_as_text(string organizationName)
     {
-        using var client = Client(apps.Development);
+        using var client = Client(development.Factory);
         var email = UniqueEmail();
 
         var registered = await PostFormAsync(client, "/Account/Register", "register", Registration(email, organizationName));
 
         Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
-        await using (var scope = apps.Development.Services.CreateAsyncScope())
+        await using (var scope = development.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
             var user = await users.Users.Include(u => u.Organization).SingleAsync(u => u.Email == email);
@@ -133,7 +118,7 @@ public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture
     [MemberData(nameof(HostileSignIns))]
     public async Task Sign_in_refuses_hostile_input_with_a_message_and_signs_nobody_in(string attack, string email, string password)
     {
-        using var client = Client(apps.Development);
+        using var client = Client(development.Factory);
 
         var response = await SignInAsync(client, email, password);
 
@@ -152,7 +137,7 @@ public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture
     [InlineData("")]
     public async Task The_theme_switch_goes_back_only_to_a_page_of_the_portal(string returnUrl)
     {
-        using var client = Client(apps.Development);
+        using var client = Client(development.Factory);
         var token = AntiforgeryToken(await client.GetStringAsync("/Account/Login"));
 
         var response = await client.PostAsync("/preferences/theme", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -170,8 +155,8 @@ public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture
     [Fact]
     public async Task Outside_development_a_form_post_with_a_missing_or_stale_token_is_refused_with_400_not_an_error_page()
     {
-        var email = await NewCustomerAsync(apps.Production);
-        using var client = Client(apps.Production, Https);
+        var email = await NewCustomerAsync(production.Factory);
+        using var client = Client(production.Factory, Https);
         var anonymousToken = AntiforgeryToken(await client.GetStringAsync("/Account/Login"));
         Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(client, email, SecurityApps.Password)).StatusCode);
 
@@ -194,7 +179,7 @@ public sealed class HostileInputHttpTests(HostileInputApps apps) : IClassFixture
     [InlineData("/orders/<script>")]
     public async Task Malformed_ids_in_addresses_find_nothing(string path)
     {
-        using var client = Client(apps.Production, Https);
+        using var client = Client(production.Factory, Https);
 
         var response = await client.GetAsync(path);
 

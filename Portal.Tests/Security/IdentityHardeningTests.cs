@@ -13,26 +13,12 @@ using static Portal.Tests.Integration.AccountForms;
 
 namespace Portal.Tests.Security;
 
-/// <summary>One running Portal (Development, demo data) for the identity attacks; each test uses accounts of its own.</summary>
-public sealed class IdentityHardeningApp : IAsyncLifetime
-{
-    // The attacks post the account forms more often than the per-address limit allows a person (RateLimitTests prove it).
-    public PortalAppFactory Factory { get; } = new PortalAppFactory().With("Portal:AccountPostsPerMinute", "1000");
-
-    public Task InitializeAsync()
-    {
-        _ = Factory.Services; // starts the app: migrations and demo data
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => Factory.DisposeAsync().AsTask();
-}
-
 /// <summary>
 /// Issue 8, identity: the running app over HTTP, through its real forms. Lockout after wrong passwords and wrong
-/// authenticator codes, the password rules, two-factor authentication for staff, and confirmed email addresses.
+/// authenticator codes, the password rules, two-factor authentication for staff, and confirmed email addresses. One
+/// running Portal (Development, demo data) for the class; each test uses accounts of its own.
 /// </summary>
-public sealed partial class IdentityHardeningTests(IdentityHardeningApp app) : IClassFixture<IdentityHardeningApp>
+public sealed partial class IdentityHardeningTests(PortalApp app) : IClassFixture<PortalApp>
 {
     private const string CustomerPassword = "velvet harbor compass";
 

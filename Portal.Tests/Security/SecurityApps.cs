@@ -1,10 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Portal.Domain.Accounts;
-using Portal.Domain.Data;
-using Portal.Domain.Organizations;
+using Portal.Tests.Builders;
 using Portal.Tests.Integration;
 using Portal.Tests.Keys;
 
@@ -40,17 +36,7 @@ public static class SecurityApps
     public static async Task<string> NewCustomerAsync(WebApplicationFactory<Program> app)
     {
         var email = $"customer-{Guid.NewGuid():N}@security.example";
-        await using var scope = app.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var organization = Organization.Register($"Security Test {Guid.NewGuid():N}"[..30], OrganizationKind.Commercial, "GB",
-            email, DateTimeOffset.UtcNow);
-        db.Organizations.Add(organization);
-        await db.SaveChangesAsync();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        user.JoinOrganization(organization);
-        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.Customer)).Succeeded);
+        await CustomerAccounts.CreateAsync(app.Services, $"Security Test {Guid.NewGuid():N}"[..30], email, Password);
         return email;
     }
 
@@ -74,3 +60,9 @@ public static class SecurityApps
         response.StatusCode is HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect or HttpStatusCode.Redirect
         && response.Headers.Location is { IsAbsoluteUri: true, Scheme: "https" };
 }
+
+/// <summary>
+/// A running <see cref="SecurityApps.Production"/> as a fixture, served as deployed behind https: Kestrel serving https
+/// would tell the HTTPS redirection its port; the test server has none, so it is configured.
+/// </summary>
+public sealed class ProductionApp() : PortalApp(SecurityApps.Production().With("https_port", "443"));

@@ -12,35 +12,15 @@ using static Portal.Tests.Security.SecurityApps;
 
 namespace Portal.Tests.Security;
 
-/// <summary>One Development and one Production Portal, shared by the header tests (which change nothing in them).</summary>
-public sealed class HeaderApps : IAsyncLifetime
-{
-    public PortalAppFactory Development { get; } = new PortalAppFactory().With("Portal:AccountPostsPerMinute", "1000");
-    // Kestrel serving https would tell the redirection its port; the test server has none, so it is configured.
-    public PortalAppFactory Production { get; } = SecurityApps.Production().With("https_port", "443");
-
-    public PortalAppFactory In(string environment) => environment == "Development" ? Development : Production;
-
-    /// <summary>Development is served over http (as `dotnet run` does), Production over https.</summary>
-    public HttpClient Client(string environment) =>
-        environment == "Development" ? SecurityApps.Client(Development) : SecurityApps.Client(Production, Https);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await Development.DisposeAsync();
-        await Production.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// Issue 8 part 6 over HTTP: every kind of response (pages, static files, endpoints, error pages) carries the
 /// Content-Security-Policy and the other security headers, in Development and in Production; HSTS and HTTPS redirection
 /// outside Development; cookies Secure (outside Development), HttpOnly (all but the theme cookie) and SameSite; circuit
-/// DetailedErrors off outside Development.
+/// DetailedErrors off outside Development. One Development and one Production Portal are shared by the tests, which
+/// change nothing in them.
 /// </summary>
-public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixture<HeaderApps>
+public sealed partial class SecurityHeadersTests(PortalApp development, ProductionApp production)
+    : IClassFixture<PortalApp>, IClassFixture<ProductionApp>
 {
     private const string StripeCheckout = "https://checkout.stripe.com";
 
@@ -74,7 +54,7 @@ public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixtur
     [MemberData(nameof(Responses))]
     public async Task Every_kind_of_response_carries_the_security_headers(string environment, string method, string path, HttpStatusCode status)
     {
-        using var client = apps.Client(environment);
+        using var client = Client(environment);
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "POST")
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
@@ -95,7 +75,7 @@ public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixtur
     [InlineData("Production", "/")]
     public async Task Scripts_run_only_from_the_portal_and_the_one_inline_script_carries_this_responses_nonce(string environment, string path)
     {
-        using var client = apps.Client(environment);
+        using var client = Client(environment);
 
         var first = await client.GetAsync(path);
         var second = await client.GetAsync(path);
@@ -130,8 +110,8 @@ public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixtur
     [Fact]
     public async Task Outside_development_http_is_redirected_to_https_and_https_answers_carry_HSTS()
     {
-        using var http = SecurityApps.Client(apps.Production, new Uri("http://portal.test.example"));
-        using var https = apps.Client("Production");
+        using var http = SecurityApps.Client(production.Factory, new Uri("http://portal.test.example"));
+        using var https = Client("Production");
 
         var redirected = await http.GetAsync("/Account/Login?x=1");
         var secure = await https.GetAsync("/Account/Login");
@@ -146,7 +126,7 @@ public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixtur
     [Fact]
     public async Task Development_serves_plain_http_without_HSTS()
     {
-        using var client = apps.Client("Development");
+        using var client = Client("Development");
 
         var response = await client.GetAsync("/Account/Login");
 
@@ -185,8 +165,8 @@ public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixtur
     [Fact]
     public async Task Outside_development_every_cookie_is_secure_same_site_and_http_only_except_the_theme_which_script_writes()
     {
-        var email = await NewCustomerAsync(apps.Production);
-        using var client = apps.Client("Production");
+        var email = await NewCustomerAsync(production.Factory);
+        using var client = Client("Production");
 
         var login = await client.GetAsync("/Account/Login");
         var html = await login.Content.ReadAsStringAsync();
@@ -210,7 +190,7 @@ public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixtur
     [Fact]
     public async Task Development_over_http_sets_cookies_without_secure_but_still_http_only_and_same_site()
     {
-        using var client = apps.Client("Development");
+        using var client = Client("Development");
 
         var login = await client.GetAsync("/Account/Login");
         var signIn = await AccountForms.SignInAsync(client, DevelopmentData.CustomerEmail, DevelopmentData.DemoPassword);
@@ -232,6 +212,10 @@ public sealed partial class SecurityHeadersTests(HeaderApps apps) : IClassFixtur
         Assert.False(production.Services.GetRequiredService<IOptions<CircuitOptions>>().Value.DetailedErrors);
         Assert.True(development.Services.GetRequiredService<IOptions<CircuitOptions>>().Value.DetailedErrors);
     }
+
+    /// <summary>Development is served over http (as `dotnet run` does), Production over https.</summary>
+    private HttpClient Client(string environment) =>
+        environment == "Development" ? SecurityApps.Client(development.Factory) : SecurityApps.Client(production.Factory, Https);
 
     private static void AssertPageContentSecurityPolicy(HttpResponseMessage response, string checkoutOrigin)
     {
