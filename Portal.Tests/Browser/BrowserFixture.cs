@@ -1,13 +1,7 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Portal.Domain.Accounts;
-using Portal.Domain.Data;
 using Portal.Domain.Organizations;
-using Portal.Payments;
-using Portal.Tests.Fakes;
-using Portal.Tests.Fakes.Stripe;
+using Portal.Tests.Builders;
 using Portal.Tests.Integration;
 
 namespace Portal.Tests.Browser;
@@ -34,9 +28,12 @@ public sealed record JourneyCustomer(Guid OrganizationId, string OrganizationNam
 /// The real Portal (Development, demo data, fresh SQLite database) on a loopback port, paying through the fake Stripe
 /// (its hosted checkout page and signed webhooks) and sending its email to a real SMTP server in the test process; and
 /// Debian's Chromium driven headless by Playwright. Each test asks for its own <see cref="BrowserSession"/>: a fresh
-/// browser context, so no cookies (sign-in, theme) leak from one test to another.
+/// browser context, so no cookies (sign-in, theme) leak from one test to another. The browser uses the name "localhost",
+/// as a person trying the portal on their machine does: passkeys (WebAuthn) refuse an IP address as their domain, and
+/// the sign-in page's passkey script would report that as an error.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public sealed class BrowserFixture() : PortalApp(new PortalAppFactory().With("Outbox:PollInterval", "00:00:00.200"),
+    new PortalAppOptions { Smtp = true, Stripe = FakeStripeUse.PaysThrough, HostName = "localhost" })
 {
     /// <summary>Overrides where Chromium is found.</summary>
     public const string ChromiumVariable = "PORTAL_CHROMIUM";
@@ -55,21 +52,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         "--disable-sync",
     ];
 
-    private PortalAppFactory? _app;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-
-    public Uri BaseAddress { get; private set; } = default!;
-    public FakeStripe Stripe { get; private set; } = default!;
-    public SmtpTestServer Smtp { get; private set; } = default!;
-
-    /// <summary>The running app's services, to set up a story's starting point through the domain services.</summary>
-    public IServiceProvider Services => (_app ?? throw new InvalidOperationException("The browser fixture is not initialized.")).Services;
 
     public static string ChromiumPath =>
         Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } path ? path : DefaultChromium;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         var chromium = ChromiumPath;
         if (!File.Exists(chromium))
@@ -80,23 +69,11 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "executable. Playwright's own browser download does not work on this network.");
         }
 
-        Stripe = await FakeStripe.StartAsync();
-        Smtp = new SmtpTestServer();
-        var app = _app = new PortalAppFactory()
-            .With("Stripe:SecretKey", FakeStripe.SecretKey)
-            .With("Stripe:WebhookSecret", FakeStripe.WebhookSecret)
-            .With("Stripe:ApiBase", Stripe.BaseUrl)
-            .With("Smtp:Host", "127.0.0.1")
-            .With("Smtp:Port", Smtp.Port.ToString(CultureInfo.InvariantCulture))
-            .With("Smtp:Security", "None")
-            .With("Outbox:PollInterval", "00:00:00.200")
-            .With("Portal:AccountPostsPerMinute", "100000");
-
         // Lists load once the page is interactive; on a busy 2-core machine that can take longer than Playwright's 5 s.
         Assertions.SetDefaultExpectTimeout(15_000);
 
         // Start the app while the browser launches; both take a moment.
-        var server = Task.Run(app.StartOnLoopback);
+        var app = base.InitializeAsync();
         try
         {
             _playwright = await Playwright.CreateAsync();
@@ -109,33 +86,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
         finally
         {
-            // Even if Chromium fails to start, let the server finish starting so that DisposeAsync stops it cleanly.
-            await Task.WhenAny(server);
+            // Even if Chromium fails to start, let the app finish starting so that DisposeAsync stops it cleanly.
+            await Task.WhenAny(app);
         }
-        var address = await server;
-        Stripe.WebhookUrl = new Uri(address, CheckoutPaths.Webhook);
-        // The browser uses the name "localhost", as a person trying the portal on their machine does: passkeys (WebAuthn)
-        // refuse an IP address as their domain, and the sign-in page's passkey script would report that as an error.
-        BaseAddress = new UriBuilder(address) { Host = "localhost" }.Uri;
+        await app;
     }
 
     /// <summary>A new organization with one confirmed customer account (password <see cref="JourneyCustomer.Password"/>).</summary>
     public async Task<JourneyCustomer> NewCustomerAsync(string organizationName, OrganizationKind kind = OrganizationKind.Commercial)
     {
-        await using var scope = Services.CreateAsyncScope();
-        var services = scope.ServiceProvider;
         // Each fixture has its own database, and each story its own organization name, so the address is unique.
         var email = $"it@{new string(organizationName.Where(char.IsAsciiLetterOrDigit).ToArray()).ToLowerInvariant()}.example";
-        var db = services.GetRequiredService<PortalDbContext>();
-        var organization = Organization.Register(organizationName, kind, "GB", email, services.GetRequiredService<TimeProvider>().GetUtcNow());
-        db.Organizations.Add(organization);
-        await db.SaveChangesAsync();
-        var users = services.GetRequiredService<UserManager<PortalUser>>();
-        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        user.JoinOrganization(organization);
-        Assert.True((await users.CreateAsync(user, JourneyCustomer.Password)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, Roles.Customer)).Succeeded);
-        return new JourneyCustomer(organization.Id, organizationName, user.Id, email);
+        var account = await CustomerAccounts.CreateAsync(Services, organizationName, email, JourneyCustomer.Password, kind: kind);
+        return new JourneyCustomer(account.OrganizationId, organizationName, account.UserId, email);
     }
 
     /// <summary>A session signed in as the customer, on the dashboard.</summary>
@@ -165,16 +128,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         return new BrowserSession(context, page);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (_browser is not null)
             await _browser.CloseAsync();
         _playwright?.Dispose();
-        if (_app is not null)
-            await _app.DisposeAsync();
-        if (Stripe is not null)
-            await Stripe.DisposeAsync();
-        if (Smtp is not null)
-            await Smtp.DisposeAsync();
+        await base.DisposeAsync();
     }
 }

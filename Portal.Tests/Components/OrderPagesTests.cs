@@ -7,9 +7,7 @@ using Portal.Components.Ordering;
 using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
 using Portal.Domain.Licensing;
-using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
-using Portal.Domain.Pricing;
 using Portal.Payments;
 using Portal.Tests.Builders;
 
@@ -38,11 +36,10 @@ public sealed class OrderPagesTests : IAsyncLifetime
     public async Task The_list_shows_this_organizations_orders_newest_first_with_status_total_and_receipt_and_nothing_of_others()
     {
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
-        var theirs = await PlaceAsync(fabrikam, (100, 1));
-        var paid = await PlaceAsync(_fx.Contoso, (25, 1), (10, 1));
-        await PayAsync(paid, "https://pay.stripe.com/receipts/contoso-1");
+        var theirs = await _fx.Order().For(fabrikam).Packs((100, 1)).PlaceAsync();
+        var paid = await _fx.Order().Packs((25, 1), (10, 1)).PaidAsync("https://pay.stripe.com/receipts/contoso-1");
         _fx.Clock.Advance(TimeSpan.FromHours(2));
-        var unpaid = await PlaceAsync(_fx.Contoso, (5, 2));
+        var unpaid = await _fx.Order().Packs((5, 2)).PlaceAsync();
         await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
 
         var cut = page.Bunit.Render<OrderList>();
@@ -63,9 +60,8 @@ public sealed class OrderPagesTests : IAsyncLifetime
     [Fact]
     public async Task A_paid_orders_page_shows_its_licenses_lines_discount_and_receipt()
     {
-        await ApproveDiscountAsync(40);
-        var order = await PlaceAsync(_fx.Contoso, (25, 1), (10, 1));
-        await PayAsync(order, "https://pay.stripe.com/receipts/contoso-2");
+        await _fx.ApprovedDiscountAsync(DiscountKind.Nonprofit, 40);
+        var order = await _fx.Order().Packs((25, 1), (10, 1)).PaidAsync("https://pay.stripe.com/receipts/contoso-2");
         await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
 
         var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
@@ -85,7 +81,7 @@ public sealed class OrderPagesTests : IAsyncLifetime
     [Fact]
     public async Task An_unpaid_orders_page_offers_to_finish_the_payment()
     {
-        var order = await PlaceAsync(_fx.Contoso, (5, 1));
+        var order = await _fx.Order().Packs((5, 1)).PlaceAsync();
         await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
 
         var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
@@ -99,8 +95,7 @@ public sealed class OrderPagesTests : IAsyncLifetime
     public async Task Another_organizations_order_is_not_found_and_nothing_of_it_shows()
     {
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam", OrganizationKind.Nonprofit);
-        var theirs = await PlaceAsync(fabrikam, (100, 1));
-        await PayAsync(theirs, "https://pay.stripe.com/receipts/fabrikam");
+        var theirs = await _fx.Order().For(fabrikam).Packs((100, 1)).PaidAsync("https://pay.stripe.com/receipts/fabrikam");
         await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
 
         var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, theirs.Id));
@@ -114,8 +109,7 @@ public sealed class OrderPagesTests : IAsyncLifetime
     [Fact]
     public async Task The_return_page_shows_each_key_with_a_copy_button_and_its_license_file()
     {
-        var order = await PlaceAsync(_fx.Contoso, (25, 1), (10, 1));
-        await PayAsync(order, "https://pay.stripe.com/receipts/contoso-3");
+        var order = await _fx.Order().Packs((25, 1), (10, 1)).PaidAsync("https://pay.stripe.com/receipts/contoso-3");
         await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
         page.Bunit.Services.GetRequiredService<NavigationManager>().NavigateTo(CheckoutPaths.ReturnForOrder(order.Id));
 
@@ -144,8 +138,7 @@ public sealed class OrderPagesTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_licenses_key_is_neither_shown_nor_offered_on_its_orders_page()
     {
-        var order = await PlaceAsync(_fx.Contoso, (25, 1));
-        await PayAsync(order, "https://pay.stripe.com/receipts/contoso-4");
+        var order = await _fx.Order().Packs((25, 1)).PaidAsync("https://pay.stripe.com/receipts/contoso-4");
         License license;
         await using (var db = _fx.Db())
         {
@@ -164,20 +157,5 @@ public sealed class OrderPagesTests : IAsyncLifetime
         Assert.Empty(cut.FindAll("[data-testid=license-key]"));
         Assert.Empty(cut.FindAll("[data-testid=copy-key]"));
         Assert.Empty(cut.FindAll("[data-testid=download-license]"));
-    }
-
-    private Task<Order> PlaceAsync(Organization organization, params (int Seats, int Quantity)[] packs) =>
-        _fx.Get<OrderService>().PlaceAsync(organization.Id, DomainFixture.Customer, "ana@contoso.example",
-            new Cart(_fx.OfficeStatus.Id, [.. packs.Select(p => new CartPack(_fx.Pack(p.Seats).Id, p.Quantity))], []));
-
-    private async Task PayAsync(Order order, string receiptUrl) =>
-        Assert.Equal(FulfilmentOutcome.Fulfilled, await _fx.Get<FulfilmentService>().FulfilAsync(
-            new PaidCheckout(order.Id, $"cs_test_{order.Id:N}", $"pi_test_{order.Id:N}", order.Total, "usd", receiptUrl)));
-
-    private async Task ApproveDiscountAsync(int percent)
-    {
-        var discounts = _fx.Get<DiscountService>();
-        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity no. 1234567", [], DomainFixture.Customer);
-        await discounts.ApproveAsync(application.Id, percent, null, "Welcome", DomainFixture.Sales);
     }
 }

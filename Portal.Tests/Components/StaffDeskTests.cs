@@ -11,7 +11,6 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
-using Portal.Domain.Pricing;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Components;
@@ -266,12 +265,10 @@ public sealed class StaffDeskTests : IAsyncLifetime
     /// <summary>Fabrikam's order paid with the wrong amount (it needs review), then an hour later Contoso's, not paid.</summary>
     private async Task PlaceOrderNeedingReviewThenAnotherAsync()
     {
-        var orders = _fx.Get<OrderService>();
-        var cart = new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(10).Id, 1)], []);
-        var wrongAmount = await orders.PlaceAsync(_fabrikam.Id, DomainFixture.Customer, "olga@fabrikam.example", cart);
-        await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(wrongAmount.Id, "cs_1", "pi_1", 1, "usd"));
+        var wrongAmount = await _fx.Order().For(_fabrikam).Packs((10, 1)).PlaceAsync();
+        await _fx.Get<PaymentEventService>().HandleAsync(PaymentReports.Paid(wrongAmount, amount: 1));
         _fx.Clock.Advance(TimeSpan.FromHours(1));
-        await orders.PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", cart);
+        await _fx.Order().Packs((10, 1)).PlaceAsync();
     }
 
     private static MudSelect<string> Filter(IRenderedComponent<DiscountQueue> cut, string label) =>
