@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Portal.Domain.Ordering;
 using Portal.Tests.Builders;
+using Portal.Tests.Fakes;
 
 namespace Portal.Tests.Domain;
 
@@ -132,6 +134,21 @@ public sealed class PaymentEventDoorTests : IAsyncLifetime
         Assert.Equal(PaymentReportOutcome.Applied, result.Outcome);
         await using var db = _fx.Db();
         Assert.Empty(await db.ProcessedPaymentEvents.ToListAsync());
+    }
+
+    [Fact]
+    public async Task On_SQL_Server_an_event_recorded_alone_is_one_valid_TSql_insert_that_keeps_the_key_locked_and_skips_a_present_id()
+    {
+        var commands = new SqlServerWithoutServer.CommandCapture();
+        await using var db = new SqlServerWithoutServer.SqlServerContexts(commands).CreateDbContext();
+
+        Assert.True(await HandledPaymentEvents.RecordAloneAsync(db, new PaymentEvent("evt_1", "customer.updated"), DomainFixture.Start, CancellationToken.None));
+
+        var insert = Assert.Single(commands.Texts);
+        new TSql170Parser(initialQuotedIdentifiers: true).Parse(new StringReader(insert), out var errors);
+        Assert.True(errors.Count == 0, insert + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => e.Message)));
+        Assert.StartsWith("INSERT INTO [ProcessedPaymentEvents] ([Id], [Type], [ReceivedAt]) SELECT @p0, @p1, @p2", insert);
+        Assert.EndsWith("WHERE NOT EXISTS (SELECT 1 FROM [ProcessedPaymentEvents] WITH (UPDLOCK, HOLDLOCK) WHERE [Id] = @p0)", insert);
     }
 
     /// <summary>Fails the save that would record one of these events.</summary>

@@ -1,19 +1,16 @@
 using System.Data;
-using System.Data.Common;
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Portal.Domain;
-using Portal.Domain.Data;
 using Portal.Domain.Outbox;
 using Portal.Outbox;
 using Portal.Data;
+using Portal.Tests.Fakes;
 
 namespace Portal.Tests.Outbox;
 
@@ -60,8 +57,8 @@ public sealed class OutboxHostingTests
     [Fact]
     public async Task On_SQL_Server_the_claim_is_one_valid_TSql_update_and_results_are_checked_against_the_claim()
     {
-        var commands = new CommandCapture();
-        var queue = new OutboxQueue(new SqlServerContexts(commands), new FakeTimeProvider(), new OutboxSettings());
+        var commands = new SqlServerWithoutServer.CommandCapture();
+        var queue = new OutboxQueue(new SqlServerWithoutServer.SqlServerContexts(commands), new FakeTimeProvider(), new OutboxSettings());
 
         await queue.ClaimAsync("instance-a");
         var update = Assert.Single(commands.Texts, sql => sql.Contains("UPDATE"));
@@ -89,55 +86,5 @@ public sealed class OutboxHostingTests
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Portal.sln")))
             folder = folder.Parent;
         return folder?.FullName ?? throw new InvalidOperationException("Portal.sln not found above the test folder.");
-    }
-
-    /// <summary>SQL Server contexts that never reach a server: commands are recorded and answered with no rows.</summary>
-    private sealed class SqlServerContexts(CommandCapture capture) : IDbContextFactory<PortalDbContext>
-    {
-        public PortalDbContext CreateDbContext() =>
-            new SqlServerPortalDbContext(new DbContextOptionsBuilder<SqlServerPortalDbContext>()
-                .UseSqlServer("Server=(no-server);Database=Portal")
-                .UseIdentitySchema()
-                .AddInterceptors(capture, new NoConnection())
-                .Options);
-    }
-
-    private sealed class NoConnection : DbConnectionInterceptor
-    {
-        public override ValueTask<InterceptionResult> ConnectionOpeningAsync(
-            DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(InterceptionResult.Suppress());
-
-        public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
-            InterceptionResult.Suppress();
-
-        public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
-            ValueTask.FromResult(InterceptionResult.Suppress());
-    }
-
-    private sealed class CommandCapture : DbCommandInterceptor
-    {
-        public List<string> Texts { get; } = [];
-
-        /// <summary>What every UPDATE answers it changed.</summary>
-        public int RowsAffected { get; set; } = 1;
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Texts.Add(command.CommandText);
-            return ValueTask.FromResult(InterceptionResult<int>.SuppressWithResult(RowsAffected));
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Texts.Add(command.CommandText);
-            // No rows, and more columns than any of these queries reads.
-            var table = new DataTable();
-            for (var i = 0; i < 64; i++)
-                table.Columns.Add($"c{i}");
-            return ValueTask.FromResult(InterceptionResult<DbDataReader>.SuppressWithResult(table.CreateDataReader()));
-        }
     }
 }
