@@ -172,7 +172,7 @@ public sealed class OrderPagesTests : IAsyncLifetime
 
     private async Task PayAsync(Order order, string receiptUrl) =>
         Assert.Equal(FulfilmentOutcome.Fulfilled, await _fx.Get<FulfilmentService>().FulfilAsync(
-            new PaidCheckout(order.Id, $"cs_test_{order.Id:N}", $"pi_test_{order.Id:N}", order.Total, "usd", receiptUrl)));
+            new PaidCheckout(order.Id, $"cs_test_{order.Id:N}", $"pi_test_{order.Id:N}", order.Total, receiptUrl)));
 
     private async Task ApproveDiscountAsync(int percent)
     {

@@ -269,7 +269,7 @@ public sealed class StaffDeskTests : IAsyncLifetime
         var orders = _fx.Get<OrderService>();
         var cart = new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(10).Id, 1)], []);
         var wrongAmount = await orders.PlaceAsync(_fabrikam.Id, DomainFixture.Customer, "olga@fabrikam.example", cart);
-        await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(wrongAmount.Id, "cs_1", "pi_1", 1, "usd"));
+        await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(wrongAmount.Id, "cs_1", "pi_1", DomainFixture.Usd(1)));
         _fx.Clock.Advance(TimeSpan.FromHours(1));
         await orders.PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", cart);
     }

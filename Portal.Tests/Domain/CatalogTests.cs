@@ -14,16 +14,16 @@ public sealed class CatalogTests
         Assert.Equal([1, 5, 10, 25, 50, 100, 250], product.Packs.Select(p => p.Seats));
         Assert.Equal("USD", product.Currency);
         Assert.Equal(Product.DefaultUpgradePercent, product.UpgradePercent);
-        Assert.All(product.Packs, pack => Assert.True(pack.ListPriceMinor > 0));
+        Assert.All(product.Packs, pack => Assert.True(pack.ListPrice.Minor > 0 && pack.ListPrice.Currency == "USD"));
     }
 
     [Fact]
     public void A_product_cannot_have_two_packs_of_the_same_size()
     {
         var product = Product.Create("officestatus", "OfficeStatus", 6, 1, "USD");
-        product.AddPack(5, 22_500);
+        product.AddPack(5, new Money(22_500, "USD"));
 
-        var error = Assert.Throws<DomainException>(() => product.AddPack(5, 20_000));
+        var error = Assert.Throws<DomainException>(() => product.AddPack(5, new Money(20_000, "USD")));
 
         Assert.Contains("already has a 5-user pack", error.Message);
     }
@@ -35,7 +35,7 @@ public sealed class CatalogTests
     {
         var product = Product.Create("officestatus", "OfficeStatus", 6, 1, "USD");
 
-        Assert.Throws<DomainException>(() => product.AddPack(seats, price));
+        Assert.Throws<DomainException>(() => product.AddPack(seats, new Money(price, "USD")));
     }
 
     [Theory]

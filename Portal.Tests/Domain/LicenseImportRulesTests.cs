@@ -78,8 +78,8 @@ public sealed class LicenseImportRulesTests : IAsyncLifetime
             var offer = Assert.Single(await UpgradeOffers.ForOrganizationAsync(db, _fx.Contoso.Id));
             Assert.Equal((imported.Id, 5, 6), (offer.LicenseId, offer.FromMajor, offer.ToMajor));
             var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, new Cart(_fx.OfficeStatus.Id, [], [imported.Id]));
-            Assert.Equal(97_500 / 2, Assert.Single(quote.Lines).UnitListPrice);
-            Assert.Equal(48_750, quote.Total);
+            Assert.Equal(DomainFixture.Usd(97_500 / 2), Assert.Single(quote.Lines).UnitListPrice);
+            Assert.Equal(DomainFixture.Usd(48_750), quote.Total);
 
             var tracked = await db.Licenses.SingleAsync(l => l.Id == imported.Id);
             var organization = await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id);

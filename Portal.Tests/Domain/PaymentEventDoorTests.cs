@@ -37,7 +37,7 @@ public sealed class PaymentEventDoorTests : IAsyncLifetime
             new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(seats).Id, 1)], []));
 
     private static PaidCheckout Paid(Order order, string? eventId = null) =>
-        new(order.Id, "cs_test_1", "pi_test_1", order.Total, order.Currency.ToLowerInvariant(),
+        new(order.Id, "cs_test_1", "pi_test_1", order.Total,
             ReportedBy: eventId is null ? null : new PaymentEvent(eventId, "checkout.session.completed"));
 
     private async Task<int> AuditCountAsync(Order order, string action)
