@@ -28,6 +28,20 @@ public sealed class CatalogTests
         Assert.Contains("already has a 5-user pack", error.Message);
     }
 
+    [Fact]
+    public void A_pack_is_priced_in_the_currency_of_its_product()
+    {
+        var product = Product.Create("officestatus", "OfficeStatus", 6, 1, "USD");
+        product.AddPack(5, new Money(22_500, "USD"));
+
+        var added = Assert.Throws<DomainException>(() => product.AddPack(10, new Money(42_000, "EUR")));
+        var changed = Assert.Throws<DomainException>(() => product.ChangePackPrice(5, new Money(22_500, "EUR")));
+
+        Assert.Equal("OfficeStatus is priced in USD, not EUR.", added.Message);
+        Assert.Equal("OfficeStatus is priced in USD, not EUR.", changed.Message);
+        Assert.Equal(new Money(22_500, "USD"), Assert.Single(product.Packs).ListPrice);
+    }
+
     [Theory]
     [InlineData(0, 100)]
     [InlineData(5, -1)]

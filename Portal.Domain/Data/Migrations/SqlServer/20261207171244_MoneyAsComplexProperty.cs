@@ -73,13 +73,16 @@ namespace Portal.Domain.Data.Migrations.SqlServer
                 nullable: false,
                 defaultValue: "");
 
-            // Every amount of an order, and every pack price, was in the order's or the product's one currency.
+            // Every amount of an order, and every pack price, was in the order's or the product's one currency. EXEC: a
+            // script runs this migration as one batch, compiled before its ALTER TABLEs have added these columns.
             migrationBuilder.Sql("""
+                EXEC(N'
                 UPDATE [Orders] SET [SubtotalCurrency] = [Currency], [DiscountTotalCurrency] = [Currency];
                 UPDATE l SET [TotalCurrency] = o.[Currency], [UnitListPriceCurrency] = o.[Currency], [UnitDiscountCurrency] = o.[Currency], [UnitPriceCurrency] = o.[Currency]
                     FROM [OrderLine] AS l INNER JOIN [Orders] AS o ON o.[Id] = l.[OrderId];
                 UPDATE p SET [ListPriceCurrency] = pr.[Currency]
                     FROM [SeatPacks] AS p INNER JOIN [Products] AS pr ON pr.[Id] = p.[ProductId];
+                ');
                 """);
         }
 
