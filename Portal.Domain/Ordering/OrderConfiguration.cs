@@ -14,7 +14,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.HasOne<Product>().WithMany().HasForeignKey(o => o.ProductId).OnDelete(DeleteBehavior.Restrict);
         order.Property(o => o.PlacedByUserId).HasMaxLength(450);
         order.Property(o => o.PlacedByEmail).HasMaxLength(256);
-        // The total keeps the order's original Currency column; the other amounts got theirs with MoneyAsComplexProperty.
+        // The total keeps the order's original Currency column; each other amount has a currency column of its own (decision 0013).
         order.ComplexProperty(o => o.Total, total => total.Columns("Total", "Currency"));
         order.ComplexProperty(o => o.Subtotal, subtotal => subtotal.Columns("Subtotal", "SubtotalCurrency"));
         order.ComplexProperty(o => o.DiscountTotal, discount => discount.Columns("DiscountTotal", "DiscountTotalCurrency"));
