@@ -78,7 +78,7 @@ public class PaidOrderFulfilmentBenchmarks
             var order = await _orders.PlaceAsync(_organizationId, Purchaser, "ana@contoso.example", _cart);
             var session = $"cs_bench_{order.Id:N}";
             await _orders.AttachCheckoutSessionAsync(order.Id, session);
-            _paid.Enqueue(new PaidCheckout(order.Id, session, $"pi_bench_{order.Id:N}", order.Total, "usd"));
+            _paid.Enqueue(new PaidCheckout(order.Id, session, $"pi_bench_{order.Id:N}", order.Total));
         }
     }
 }

@@ -173,7 +173,7 @@ public sealed class WebhookScenario(LoadApp app, WebhookOptions options)
                 new Cart(buyers.ProductId, [new CartPack(buyers.Packs[i % buyers.Packs.Count], quantity)], []), cancellationToken);
             var sessionId = $"cs_load_{i:D6}_{order.Id:N}";
             await orderService.AttachCheckoutSessionAsync(order.Id, sessionId, cancellationToken);
-            placed[index] = new PaidOrder(order.Id, sessionId, order.Total, order.Currency, quantity);
+            placed[index] = new PaidOrder(order.Id, sessionId, order.Total.Minor, order.Total.Currency, quantity);
         });
         return placed;
     }

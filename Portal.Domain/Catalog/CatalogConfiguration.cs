@@ -32,5 +32,6 @@ internal sealed class SeatPackConfiguration : IEntityTypeConfiguration<SeatPack>
     {
         pack.HasKey(p => p.Id);
         pack.HasIndex(p => new { p.ProductId, p.Seats }).IsUnique();
+        pack.ComplexProperty(p => p.ListPrice, price => price.Columns("ListPriceMinor", "ListPriceCurrency"));
     }
 }

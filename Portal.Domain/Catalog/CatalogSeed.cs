@@ -20,7 +20,7 @@ public static class CatalogSeed
     {
         var product = Product.Create("officestatus", "OfficeStatus", major, minor, currency: "USD");
         foreach (var (seats, price) in OfficeStatusPacks)
-            product.AddPack(seats, price);
+            product.AddPack(seats, new Money(price, product.Currency));
         return product;
     }
 

@@ -31,19 +31,18 @@ public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory,
             return $"{product.Name} upgrades now cost {upgradePercent} % of the list price (was {previous} %).";
         }, cancellationToken);
 
-    public Task<Product> ChangePackPriceAsync(Guid productId, int seats, long listPriceMinor, Actor actor, CancellationToken cancellationToken = default) =>
+    public Task<Product> ChangePackPriceAsync(Guid productId, int seats, Money listPrice, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(productId, actor, product =>
         {
-            var previous = product.ChangePackPrice(seats, listPriceMinor);
-            return $"{product.Name} {seats}-user pack price changed from {new Money(previous, product.Currency)} to {new Money(listPriceMinor, product.Currency)}.";
+            var previous = product.ChangePackPrice(seats, listPrice);
+            return $"{product.Name} {seats}-user pack price changed from {previous} to {listPrice}.";
         }, cancellationToken);
 
-    public Task<Product> AddPackAsync(Guid productId, int seats, long listPriceMinor, Actor actor, CancellationToken cancellationToken = default) =>
+    public Task<Product> AddPackAsync(Guid productId, int seats, Money listPrice, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeAsync(productId, actor, product =>
         {
-            product.AddPack(seats, listPriceMinor);
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{product.Name} {seats}-user pack added at {new Money(listPriceMinor, product.Currency)}.");
+            product.AddPack(seats, listPrice);
+            return string.Create(CultureInfo.InvariantCulture, $"{product.Name} {seats}-user pack added at {listPrice}.");
         }, cancellationToken);
 
     /// <summary>R9: new evaluation terms for a product, for evaluations started, asked about or decided from now on.</summary>

@@ -98,11 +98,12 @@ public sealed class Product
         Changed();
     }
 
-    public SeatPack AddPack(int seats, long listPriceMinor)
+    public SeatPack AddPack(int seats, Money listPrice)
     {
+        EnsureInCurrency(listPrice);
         if (_packs.Any(pack => pack.Seats == seats))
             throw new DomainException($"{Name} already has a {seats}-user pack.");
-        var pack = new SeatPack(Id, seats, listPriceMinor);
+        var pack = new SeatPack(Id, seats, listPrice);
         _packs.Add(pack);
         Changed();
         return pack;
@@ -112,14 +113,15 @@ public sealed class Product
     /// Admin: a new list price for one pack size. Quotes and orders made from now on use it; placed orders keep the
     /// prices frozen in their lines. Returns the price it replaces.
     /// </summary>
-    public long ChangePackPrice(int seats, long listPriceMinor)
+    public Money ChangePackPrice(int seats, Money listPrice)
     {
+        EnsureInCurrency(listPrice);
         var pack = _packs.SingleOrDefault(p => p.Seats == seats)
             ?? throw new DomainException($"{Name} has no {seats}-user pack.");
-        if (pack.ListPriceMinor == listPriceMinor)
-            throw new DomainException($"The {seats}-user pack already costs {new Money(listPriceMinor, Currency)}.");
-        var previous = pack.ListPriceMinor;
-        pack.ChangePrice(listPriceMinor);
+        if (pack.ListPrice == listPrice)
+            throw new DomainException($"The {seats}-user pack already costs {listPrice}.");
+        var previous = pack.ListPrice;
+        pack.ChangePrice(listPrice);
         Changed();
         return previous;
     }
@@ -132,6 +134,13 @@ public sealed class Product
             throw new DomainException($"These already are the evaluation terms of {Name}.");
         Evaluation = terms;
         Changed();
+    }
+
+    // Each pack stores its price with its currency; the product keeps them all in its own.
+    private void EnsureInCurrency(Money listPrice)
+    {
+        if (listPrice.Currency != Currency)
+            throw new DomainException($"{Name} is priced in {Currency}, not {listPrice.Currency}.");
     }
 
     private void Changed() => Version = Guid.NewGuid();

@@ -147,7 +147,7 @@ public sealed class FulfilmentService(
 
         order.MarkFulfilled(paid.PaymentIntentId, paid.ReceiptUrl, now);
         audit.Record(db, Actor.Stripe, "order.fulfilled", nameof(Order), order.Id, order.OrganizationId,
-            $"Payment of {new Money(order.Total, order.Currency)} received; {"license".ToQuantity(issued.Count)} issued.");
+            $"Payment of {order.Total} received; {"license".ToQuantity(issued.Count)} issued.");
         registration.QueueForOrder(db, organization, product, issued, LicensingService.SupportEndAfterPurchaseAt(now),
             order.PlacedByEmail, order.Id, Actor.Stripe);
         return FulfilmentOutcome.Fulfilled;
@@ -157,9 +157,9 @@ public sealed class FulfilmentService(
     {
         if (order.CheckoutSessionId is not null && order.CheckoutSessionId != paid.CheckoutSessionId)
             return "The payment belongs to another checkout session than the order's.";
-        return order.Matches(paid.AmountPaid, paid.Currency)
+        return order.Matches(paid.AmountPaid)
             ? null
-            : $"Stripe reported {new Money(paid.AmountPaid, paid.Currency.ToUpperInvariant())} but the order total is {new Money(order.Total, order.Currency)}.";
+            : $"Stripe reported {paid.AmountPaid} but the order total is {order.Total}.";
     }
 
     private static async Task<string?> CheckUpgradesAsync(PortalDbContext db, Order order, Product product, CancellationToken cancellationToken)

@@ -31,15 +31,14 @@ public sealed class Order
 
     private readonly List<OrderLine> _lines = [];
 
-    private Order(Guid id, Guid organizationId, Guid productId, string placedByUserId, string placedByEmail, string currency,
-        long subtotal, long discountTotal, long total, Guid? discountApplicationId, string? discountDescription, DateTimeOffset placedAt)
+    private Order(Guid id, Guid organizationId, Guid productId, string placedByUserId, string placedByEmail,
+        Money subtotal, Money discountTotal, Money total, Guid? discountApplicationId, string? discountDescription, DateTimeOffset placedAt)
     {
         Id = id;
         OrganizationId = organizationId;
         ProductId = productId;
         PlacedByUserId = placedByUserId;
         PlacedByEmail = placedByEmail;
-        Currency = currency;
         Subtotal = subtotal;
         DiscountTotal = discountTotal;
         Total = total;
@@ -50,15 +49,28 @@ public sealed class Order
         Version = Guid.NewGuid();
     }
 
+    // For EF Core, which sets the amounts itself: it cannot pass complex properties to a constructor.
+    private Order()
+    {
+        PlacedByUserId = "";
+        PlacedByEmail = "";
+    }
+
     public Guid Id { get; private set; }
     public Guid OrganizationId { get; private set; }
     public Guid ProductId { get; private set; }
     public string PlacedByUserId { get; private set; }
     public string PlacedByEmail { get; private set; }
-    public string Currency { get; private set; }
-    public long Subtotal { get; private set; }
-    public long DiscountTotal { get; private set; }
-    public long Total { get; private set; }
+
+    /// <summary>The list value of the lines. The order's amounts, and its lines', are all in one currency.</summary>
+    public Money Subtotal { get; private set; }
+
+    /// <summary>What the discount takes off <see cref="Subtotal"/>.</summary>
+    public Money DiscountTotal { get; private set; }
+
+    /// <summary>What the customer pays: <see cref="Subtotal"/> less <see cref="DiscountTotal"/>.</summary>
+    public Money Total { get; private set; }
+
     public Guid? DiscountApplicationId { get; private set; }
     public string? DiscountDescription { get; private set; }
     public DateTimeOffset PlacedAt { get; private set; }
@@ -82,10 +94,15 @@ public sealed class Order
 
     internal static Order FromQuote(Quote quote, string placedByUserId, string placedByEmail, DateTimeOffset now)
     {
-        if (quote.Total < MinimumTotal)
+        if (quote.Total.Minor < MinimumTotal)
             throw new DomainException($"An order must come to at least {new Money(MinimumTotal, quote.Currency)}.");
+        // Each amount is stored with its own currency; the order keeps them one.
+        Money[] amounts = [quote.Subtotal, quote.DiscountTotal, quote.Total,
+            .. quote.Lines.SelectMany(l => new[] { l.UnitListPrice, l.UnitDiscount, l.UnitPrice, l.Total })];
+        if (amounts.Any(amount => amount.Currency != quote.Currency))
+            throw new DomainException($"Every amount of an order is in its currency, {quote.Currency}.");
         var order = new Order(Guid.CreateVersion7(now), quote.OrganizationId, quote.ProductId, placedByUserId, placedByEmail,
-            quote.Currency, quote.Subtotal, quote.DiscountTotal, quote.Total, quote.Discount?.ApplicationId, quote.Discount?.Reason, now);
+            quote.Subtotal, quote.DiscountTotal, quote.Total, quote.Discount?.ApplicationId, quote.Discount?.Reason, now);
         order._lines.AddRange(quote.Lines.Select(line => new OrderLine(order.Id, line)));
         return order;
     }
@@ -98,8 +115,7 @@ public sealed class Order
     }
 
     /// <summary>Stripe confirmed a payment; true when it matches the order to the cent and currency.</summary>
-    internal bool Matches(long amountPaid, string currency) =>
-        amountPaid == Total && string.Equals(currency, Currency, StringComparison.OrdinalIgnoreCase);
+    internal bool Matches(Money paid) => paid == Total;
 
     internal void MarkFulfilled(string? paymentIntentId, string? receiptUrl, DateTimeOffset now)
     {

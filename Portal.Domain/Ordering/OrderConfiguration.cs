@@ -14,7 +14,10 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.HasOne<Product>().WithMany().HasForeignKey(o => o.ProductId).OnDelete(DeleteBehavior.Restrict);
         order.Property(o => o.PlacedByUserId).HasMaxLength(450);
         order.Property(o => o.PlacedByEmail).HasMaxLength(256);
-        order.Property(o => o.Currency).HasMaxLength(3).IsFixedLength();
+        // The total keeps the order's original Currency column; each other amount has a currency column of its own (decision 0013).
+        order.ComplexProperty(o => o.Total, total => total.Columns("Total", "Currency"));
+        order.ComplexProperty(o => o.Subtotal, subtotal => subtotal.Columns("Subtotal", "SubtotalCurrency"));
+        order.ComplexProperty(o => o.DiscountTotal, discount => discount.Columns("DiscountTotal", "DiscountTotalCurrency"));
         order.Property(o => o.DiscountDescription).HasMaxLength(300);
         order.Property(o => o.Status).HasConversion<string>().HasMaxLength(20);
         order.Property(o => o.StatusReason).HasMaxLength(500);
@@ -37,6 +40,10 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         line.HasKey(l => l.Id);
         line.Property(l => l.Kind).HasConversion<string>().HasMaxLength(20);
         line.Property(l => l.Description).HasMaxLength(300);
+        line.ComplexProperty(l => l.UnitListPrice, price => price.Columns("UnitListPrice", "UnitListPriceCurrency"));
+        line.ComplexProperty(l => l.UnitDiscount, discount => discount.Columns("UnitDiscount", "UnitDiscountCurrency"));
+        line.ComplexProperty(l => l.UnitPrice, price => price.Columns("UnitPrice", "UnitPriceCurrency"));
+        line.ComplexProperty(l => l.Total, total => total.Columns("Total", "TotalCurrency"));
     }
 }
 

@@ -34,10 +34,10 @@ public sealed class OrderLine
     public Guid? UpgradedLicenseId { get; private set; }
     public int Seats { get; private set; }
     public int Quantity { get; private set; }
-    public long UnitListPrice { get; private set; }
-    public long UnitDiscount { get; private set; }
-    public long UnitPrice { get; private set; }
-    public long Total { get; private set; }
+    public Money UnitListPrice { get; private set; }
+    public Money UnitDiscount { get; private set; }
+    public Money UnitPrice { get; private set; }
+    public Money Total { get; private set; }
 
     /// <summary>
     /// The one order of an order's lines wherever they are listed (the order's pages, the order list, Stripe's line

@@ -85,7 +85,7 @@ public static class OrderQueries
         var rows = await orders
             .OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(o => new { o.Id, o.PlacedAt, o.PlacedByEmail, o.Status, o.Disputed, o.Total, o.Currency, o.ReceiptUrl })
+            .Select(o => new { o.Id, o.PlacedAt, o.PlacedByEmail, o.Status, o.Disputed, o.Total, o.ReceiptUrl })
             .ToListAsync(cancellationToken);
         var ids = rows.Select(o => o.Id).ToList();
         var items = (await OrderLine.InDisplayOrder(db.Orders.Where(o => ids.Contains(o.Id)).SelectMany(o => o.Lines))
@@ -93,7 +93,7 @@ public static class OrderQueries
                 .ToListAsync(cancellationToken))
             .ToLookup(l => l.OrderId, l => l.Quantity == 1 ? l.Description : $"{l.Quantity} × {l.Description}");
         return new OrderListPage(
-            rows.Select(o => new OrderRow(o.Id, o.PlacedAt, o.PlacedByEmail, o.Status, o.Disputed, new Money(o.Total, o.Currency),
+            rows.Select(o => new OrderRow(o.Id, o.PlacedAt, o.PlacedByEmail, o.Status, o.Disputed, o.Total,
                 items[o.Id].ToList(), o.ReceiptUrl)).ToList(),
             total);
     }
@@ -110,12 +110,11 @@ public static class OrderQueries
             .Join(db.Products, l => l.ProductId, p => p.Id, (l, p) => new { License = l, ProductCode = p.Code, ProductName = p.Name })
             .ToListAsync(cancellationToken);
 
-        Money Amount(long minor) => new(minor, order.Currency);
         return new OrderView(
             order.Id, order.PlacedAt, order.PlacedByEmail, order.Status, order.StatusReason, order.Disputed,
-            Amount(order.Subtotal), order.DiscountTotal > 0 ? order.DiscountDescription : null, Amount(order.DiscountTotal), Amount(order.Total),
+            order.Subtotal, order.DiscountTotal.Minor > 0 ? order.DiscountDescription : null, order.DiscountTotal, order.Total,
             order.ReceiptUrl,
-            OrderLine.InDisplayOrder(order.Lines).Select(l => new OrderLineView(l.Description, l.Quantity, Amount(l.UnitPrice), Amount(l.Total))).ToList(),
+            OrderLine.InDisplayOrder(order.Lines).Select(l => new OrderLineView(l.Description, l.Quantity, l.UnitPrice, l.Total)).ToList(),
             licenses.OrderByDescending(x => x.License.Seats).ThenBy(x => x.License.IssuedAt)
                 .Select(x => new OrderLicenseView(x.License.Id, x.ProductName, x.License.Major, x.License.Seats, x.License.Status,
                     x.License.AvailableKey, LicenseFile.FileName(x.ProductCode, x.License.Major, LicenseKind.Perpetual, x.License.Id)))
@@ -140,36 +139,12 @@ public static class OrderQueries
             StaffRows(flagged, db), flaggedCount,
             StaffRows(orders.Where(o => o.Status != OrderStatus.NeedsReview && !o.Disputed), db),
             query.Page, pageSize, cancellationToken);
-        return new StaffOrderPage(rows.Select(r => r.ToRow()).ToList(), total, flaggedCount);
+        return new StaffOrderPage(rows, total, flaggedCount);
     }
 
-    /// <summary>A row as the database returns it (EF cannot build a record with a Money inside).</summary>
-    private sealed class StaffOrderRecord
-    {
-        public required Guid Id { get; init; }
-        public required Guid OrganizationId { get; init; }
-        public required string OrganizationName { get; init; }
-        public required DateTimeOffset PlacedAt { get; init; }
-        public required string PlacedByEmail { get; init; }
-        public required OrderStatus Status { get; init; }
-        public required bool Disputed { get; init; }
-        public required string? StatusReason { get; init; }
-        public required long Total { get; init; }
-        public required string Currency { get; init; }
-        public required string? ReceiptUrl { get; init; }
-
-        public StaffOrderRow ToRow() => new(Id, OrganizationId, OrganizationName, PlacedAt, PlacedByEmail, Status, Disputed, StatusReason,
-            new Money(Total, Currency), ReceiptUrl);
-    }
-
-    private static IQueryable<StaffOrderRecord> StaffRows(IQueryable<Order> orders, PortalDbContext db) =>
+    private static IQueryable<StaffOrderRow> StaffRows(IQueryable<Order> orders, PortalDbContext db) =>
         from o in orders
         join x in db.Organizations on o.OrganizationId equals x.Id
         orderby o.PlacedAt descending, o.Id descending
-        select new StaffOrderRecord
-        {
-            Id = o.Id, OrganizationId = x.Id, OrganizationName = x.Name, PlacedAt = o.PlacedAt, PlacedByEmail = o.PlacedByEmail,
-            Status = o.Status, Disputed = o.Disputed, StatusReason = o.StatusReason, Total = o.Total, Currency = o.Currency,
-            ReceiptUrl = o.ReceiptUrl,
-        };
+        select new StaffOrderRow(o.Id, x.Id, x.Name, o.PlacedAt, o.PlacedByEmail, o.Status, o.Disputed, o.StatusReason, o.Total, o.ReceiptUrl);
 }

@@ -18,7 +18,7 @@ public sealed class OrderService(IDbContextFactory<PortalDbContext> dbFactory, P
         var order = Order.FromQuote(quote, actor.UserId, purchaserEmail, clock.GetUtcNow());
         db.Orders.Add(order);
         audit.Record(db, actor, "order.placed", nameof(Order), order.Id, organizationId,
-            $"Order placed for {new Money(order.Total, order.Currency)}: {string.Join("; ", order.Lines.Select(l => $"{l.Quantity} × {l.Description}"))}.");
+            $"Order placed for {order.Total}: {string.Join("; ", order.Lines.Select(l => $"{l.Quantity} × {l.Description}"))}.");
         await db.SaveChangesAsync(cancellationToken);
         return order;
     }

@@ -65,10 +65,10 @@ public sealed class PaymentEventService(
     private static PaymentReportResult Describe(PaidCheckout paid, FulfilmentOutcome outcome) => outcome switch
     {
         FulfilmentOutcome.Fulfilled => new(PaymentReportOutcome.Applied, paid.OrderId,
-            $"order {paid.OrderId} paid {new Money(paid.AmountPaid, paid.Currency.ToUpperInvariant())} through checkout {paid.CheckoutSessionId}; fulfilled"),
+            $"order {paid.OrderId} paid {paid.AmountPaid} through checkout {paid.CheckoutSessionId}; fulfilled"),
         FulfilmentOutcome.AlreadyFulfilled => new(PaymentReportOutcome.Unchanged, paid.OrderId, $"order {paid.OrderId} was already fulfilled"),
         FulfilmentOutcome.NeedsReview => new(PaymentReportOutcome.NeedsReview, paid.OrderId,
-            $"order {paid.OrderId} paid {new Money(paid.AmountPaid, paid.Currency.ToUpperInvariant())} through checkout {paid.CheckoutSessionId} but needs review; no licenses issued"),
+            $"order {paid.OrderId} paid {paid.AmountPaid} through checkout {paid.CheckoutSessionId} but needs review; no licenses issued"),
         FulfilmentOutcome.NotPayable => new(PaymentReportOutcome.NotPayable, paid.OrderId,
             $"order {paid.OrderId} was paid through checkout {paid.CheckoutSessionId} but can no longer be paid (expired, failed or refunded); no licenses issued"),
         _ => new(PaymentReportOutcome.NotPayable, paid.OrderId, $"checkout {paid.CheckoutSessionId} pays for order {paid.OrderId}, which does not exist"),
@@ -93,7 +93,7 @@ public sealed class PaymentEventService(
                 return false;
             order.MarkRefunded("Refunded in Stripe.", now);
             audit.Record(db, Actor.Stripe, "order.refunded", nameof(Order), order.Id, order.OrganizationId,
-                $"The payment of {new Money(order.Total, order.Currency)} was refunded; the order's licenses are revoked.");
+                $"The payment of {order.Total} was refunded; the order's licenses are revoked.");
             await RevokeLicensesAsync(db, order, "the payment was refunded", cancellationToken);
             return true;
         }, cancellationToken);

@@ -16,7 +16,7 @@ public abstract record PaymentReport(PaymentEvent? ReportedBy);
 /// compared with the order total.
 /// </summary>
 public sealed record PaidCheckout(
-    Guid OrderId, string CheckoutSessionId, string? PaymentIntentId, long AmountPaid, string Currency, string? ReceiptUrl = null,
+    Guid OrderId, string CheckoutSessionId, string? PaymentIntentId, Money AmountPaid, string? ReceiptUrl = null,
     PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
 
 /// <summary>The order's checkout ended without payment.</summary>

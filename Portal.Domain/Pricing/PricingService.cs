@@ -26,13 +26,13 @@ public sealed class PricingService(TimeProvider clock)
         lines.AddRange(NewSeatLines(product, cart.Packs, percent));
         lines.AddRange(await UpgradeLinesAsync(db, organizationId, product, cart.UpgradeLicenseIds, percent, cancellationToken));
 
-        var subtotal = lines.Sum(l => l.UnitListPrice * l.Quantity);
-        var total = lines.Sum(l => l.Total);
+        var subtotal = lines.Sum(l => l.UnitListPrice.Minor * l.Quantity);
+        var total = lines.Sum(l => l.Total.Minor);
         var applied = discount is null
             ? null
             : new AppliedDiscount(discount.Id, discount.Kind, percent, DiscountService.Explain(discount));
         return new Quote(organizationId, product.Id, product.Name, product.CurrentMajor, product.Currency, lines,
-            subtotal, applied, subtotal - total, total);
+            new Money(subtotal, product.Currency), applied, new Money(subtotal - total, product.Currency), new Money(total, product.Currency));
     }
 
     /// <summary>R6: the upgrade costs UpgradePercent of the current list price of the same seats.</summary>
@@ -52,8 +52,8 @@ public sealed class PricingService(TimeProvider clock)
     {
         var exact = product.Packs.FirstOrDefault(p => p.Seats == seats);
         if (exact is not null)
-            return exact.ListPriceMinor;
-        return product.Packs.FirstOrDefault(p => p.Seats == 1) is { } single ? single.ListPriceMinor * seats : null;
+            return exact.ListPrice.Minor;
+        return product.Packs.FirstOrDefault(p => p.Seats == 1) is { } single ? single.ListPrice.Minor * seats : null;
     }
 
     /// <summary>The rounding rule: half away from zero, to the minor unit.</summary>
@@ -72,7 +72,7 @@ public sealed class PricingService(TimeProvider clock)
             if (item.Quantity is < 1 or > Cart.MaxQuantityPerPack)
                 throw new DomainException($"Choose between 1 and {Cart.MaxQuantityPerPack} of the {pack.Seats}-user pack.");
             yield return Line(QuoteLineKind.NewSeats, $"{product.Name} {product.CurrentMajor} – {pack.Seats}-user pack",
-                pack.Id, null, pack.Seats, item.Quantity, pack.ListPriceMinor, discountPercent);
+                pack.Id, null, pack.Seats, item.Quantity, pack.ListPrice.Minor, product.Currency, discountPercent);
         }
     }
 
@@ -95,16 +95,18 @@ public sealed class PricingService(TimeProvider clock)
             license.EnsureUpgradable(product);
             return Line(QuoteLineKind.Upgrade,
                 $"Upgrade {product.Name} {license.Major} → {product.CurrentMajor}, {"user".ToQuantity(license.Seats)}",
-                null, license.Id, license.Seats, 1, UpgradeListPrice(product, license.Seats), discountPercent);
+                null, license.Id, license.Seats, 1, UpgradeListPrice(product, license.Seats), product.Currency, discountPercent);
         }).ToList();
     }
 
     private static QuoteLine Line(QuoteLineKind kind, string description, Guid? packId, Guid? licenseId, int seats, int quantity,
-        long unitListPrice, int discountPercent)
+        long unitListPrice, string currency, int discountPercent)
     {
         var unitDiscount = PercentOf(unitListPrice, discountPercent);
         var unitPrice = unitListPrice - unitDiscount;
         var text = discountPercent > 0 ? $"{description} ({discountPercent} % discount)" : description;
-        return new QuoteLine(kind, text, packId, licenseId, seats, quantity, unitListPrice, unitDiscount, unitPrice, unitPrice * quantity);
+        Money Amount(long minor) => new(minor, currency);
+        return new QuoteLine(kind, text, packId, licenseId, seats, quantity,
+            Amount(unitListPrice), Amount(unitDiscount), Amount(unitPrice), Amount(unitPrice * quantity));
     }
 }

@@ -10,7 +10,7 @@ public enum QuoteLineKind
 
 /// <summary>
 /// One priced line. <see cref="UnitPrice"/> = <see cref="UnitListPrice"/> − <see cref="UnitDiscount"/>;
-/// <see cref="Total"/> = <see cref="UnitPrice"/> × <see cref="Quantity"/>. All amounts in minor units.
+/// <see cref="Total"/> = <see cref="UnitPrice"/> × <see cref="Quantity"/>. All amounts in the quote's currency.
 /// </summary>
 public sealed record QuoteLine(
     QuoteLineKind Kind,
@@ -19,17 +19,18 @@ public sealed record QuoteLine(
     Guid? UpgradedLicenseId,
     int Seats,
     int Quantity,
-    long UnitListPrice,
-    long UnitDiscount,
-    long UnitPrice,
-    long Total);
+    Money UnitListPrice,
+    Money UnitDiscount,
+    Money UnitPrice,
+    Money Total);
 
 /// <summary>The discount a quote applies and why.</summary>
 public sealed record AppliedDiscount(Guid ApplicationId, DiscountKind Kind, int Percent, string Reason);
 
 /// <summary>
 /// A priced cart. <see cref="Subtotal"/> is the list value, <see cref="DiscountTotal"/> what the discount takes off,
-/// <see cref="Total"/> what the customer pays; Total = Subtotal − DiscountTotal = the sum of the line totals.
+/// <see cref="Total"/> what the customer pays; Total = Subtotal − DiscountTotal = the sum of the line totals. Every
+/// amount is in <see cref="Currency"/>, the product's.
 /// </summary>
 public sealed record Quote(
     Guid OrganizationId,
@@ -38,10 +39,10 @@ public sealed record Quote(
     int Major,
     string Currency,
     IReadOnlyList<QuoteLine> Lines,
-    long Subtotal,
+    Money Subtotal,
     AppliedDiscount? Discount,
-    long DiscountTotal,
-    long Total)
+    Money DiscountTotal,
+    Money Total)
 {
     public int NewSeats => Lines.Where(l => l.Kind == QuoteLineKind.NewSeats).Sum(l => l.Seats * l.Quantity);
 }

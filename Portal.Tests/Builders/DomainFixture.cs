@@ -39,6 +39,9 @@ public sealed class DomainFixture : IAsyncDisposable
     public static Actor Sales { get; } = Actor.Person("sales-1", "sue@keymetric.example", Roles.Sales);
     public static Actor Admin { get; } = Actor.Person("admin-1", "ada@keymetric.example", Roles.Admin);
 
+    /// <summary>An amount in US dollars, the currency of OfficeStatus.</summary>
+    public static Money Usd(long minor) => new(minor, "USD");
+
     /// <param name="configure">Adds to the services, e.g. an EF <see cref="IInterceptor"/> that every context then uses.</param>
     public static async Task<DomainFixture> CreateAsync(Action<IServiceCollection>? configure = null)
     {

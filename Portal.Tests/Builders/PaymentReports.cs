@@ -1,3 +1,4 @@
+using Portal.Domain;
 using Portal.Domain.Ordering;
 
 namespace Portal.Tests.Builders;
@@ -17,7 +18,8 @@ public static class PaymentReports
     /// say otherwise; reported by the event <paramref name="eventId"/>, or by none (as the checkout return page reports).
     /// </summary>
     public static PaidCheckout Paid(Order order, long? amount = null, string? currency = null, string? eventId = null, string? receiptUrl = null) =>
-        new(order.Id, CheckoutSessionOf(order), PaymentIntentOf(order), amount ?? order.Total, currency ?? order.Currency.ToLowerInvariant(),
+        new(order.Id, CheckoutSessionOf(order), PaymentIntentOf(order),
+            new Money(amount ?? order.Total.Minor, currency?.ToUpperInvariant() ?? order.Total.Currency),
             receiptUrl, eventId is null ? null : new PaymentEvent(eventId, "checkout.session.completed"));
 
     /// <summary>The order's payment refunded, in full unless <paramref name="fully"/> is false.</summary>

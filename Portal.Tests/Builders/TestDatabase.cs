@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
@@ -19,11 +21,18 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <param name="upToMigration">
+    /// Stops after this migration (its name, e.g. "LicensesRevision"), so that a test can put data of that shape in and
+    /// then apply the migrations after it.
+    /// </param>
+    public static async Task<TestDatabase> CreateAsync(string? upToMigration = null)
     {
         var database = new TestDatabase();
         await using var db = database.CreateContext();
-        await db.Database.UpgradeAsync();
+        if (upToMigration is null)
+            await db.Database.UpgradeAsync();
+        else
+            await db.GetService<IMigrator>().MigrateAsync(upToMigration);
         return database;
     }
 

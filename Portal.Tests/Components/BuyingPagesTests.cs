@@ -56,7 +56,7 @@ public sealed class BuyingPagesTests : IAsyncLifetime
         CheckoutButton(cut).Click();
 
         var order = await SingleOrderAsync();
-        Assert.Equal(181_500, order.Total);
+        Assert.Equal(DomainFixture.Usd(181_500), order.Total);
         Assert.Equal([(10, 2), (25, 1)], order.Lines.Select(l => (l.Seats, l.Quantity)).Order());
         Assert.EndsWith(CheckoutPaths.Test(order.Id), Navigation(page).Uri);
     }
@@ -111,7 +111,7 @@ public sealed class BuyingPagesTests : IAsyncLifetime
         var order = await SingleOrderAsync();
         Assert.Equal(ours.Select(l => (Guid?)l.Id).Order(), order.Lines.Select(l => l.UpgradedLicenseId).Order());
         Assert.All(order.Lines, l => Assert.Equal(QuoteLineKind.Upgrade, l.Kind));
-        Assert.Equal(21_000 + 11_250, order.Total);
+        Assert.Equal(DomainFixture.Usd(21_000 + 11_250), order.Total);
         Assert.EndsWith(CheckoutPaths.Test(order.Id), Navigation(page).Uri);
     }
 

@@ -79,7 +79,7 @@ public sealed class CatalogPageTests
         await ButtonLabelled(cut, "Save the 10-user pack price").ClickAsync(new());
 
         page.Snackbars.WaitForAssertion(() => Assert.Contains("The 10-user pack of OfficeStatus now costs USD 399.50.", page.Snackbars.Markup));
-        Assert.Equal(39_950, (await StoredAsync(domain)).Packs.Single(p => p.Seats == 10).ListPriceMinor);
+        Assert.Equal(DomainFixture.Usd(39_950), (await StoredAsync(domain)).Packs.Single(p => p.Seats == 10).ListPrice);
         Assert.Equal(["OfficeStatus 10-user pack price changed from USD 420.00 to USD 399.50."], await CatalogEventsAsync(domain));
         cut.WaitForAssertion(() =>
         {
@@ -101,7 +101,7 @@ public sealed class CatalogPageTests
 
         cut.WaitForAssertion(() => Assert.Equal([message], EvaluationPageTests.FieldErrors(cut)));
         Assert.True(ButtonLabelled(cut, "Save the 10-user pack price").HasAttribute("disabled"));
-        Assert.Equal(42_000, (await StoredAsync(domain)).Packs.Single(p => p.Seats == 10).ListPriceMinor);
+        Assert.Equal(DomainFixture.Usd(42_000), (await StoredAsync(domain)).Packs.Single(p => p.Seats == 10).ListPrice);
         Assert.Empty(await CatalogEventsAsync(domain));
     }
 
@@ -124,7 +124,7 @@ public sealed class CatalogPageTests
 
         page.Snackbars.WaitForAssertion(() => Assert.Contains("OfficeStatus now has a 500-user pack at USD 14,000.00.", page.Snackbars.Markup));
         cut.WaitForAssertion(() => Assert.Equal("500", cut.FindAll("tr[data-pack]").Last().GetAttribute("data-pack")));
-        Assert.Equal(1_400_000, (await StoredAsync(domain)).Packs.Single(p => p.Seats == 500).ListPriceMinor);
+        Assert.Equal(DomainFixture.Usd(1_400_000), (await StoredAsync(domain)).Packs.Single(p => p.Seats == 500).ListPrice);
         Assert.Equal(["OfficeStatus 500-user pack added at USD 14,000.00."], await CatalogEventsAsync(domain));
     }
 

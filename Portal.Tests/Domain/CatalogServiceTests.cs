@@ -19,12 +19,12 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_changes_a_pack_price_and_new_quotes_use_it_with_an_audit_entry()
     {
-        await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, 39_900, DomainFixture.Admin);
+        await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, DomainFixture.Usd(39_900), DomainFixture.Admin);
         await using var db = _fx.Db();
 
         var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((10, 1)));
 
-        Assert.Equal(39_900, quote.Total);
+        Assert.Equal(DomainFixture.Usd(39_900), quote.Total);
         var audit = await db.AuditEvents.SingleAsync(e => e.Action == "catalog.changed");
         Assert.Equal("OfficeStatus 10-user pack price changed from USD 420.00 to USD 399.00.", audit.Summary);
         Assert.False(audit.VisibleToCustomer);
@@ -56,10 +56,10 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     [Fact]
     public async Task An_admin_adds_a_pack_to_an_existing_product()
     {
-        await Catalog.AddPackAsync(_fx.OfficeStatus.Id, 500, 1_400_000, DomainFixture.Admin);
+        await Catalog.AddPackAsync(_fx.OfficeStatus.Id, 500, DomainFixture.Usd(1_400_000), DomainFixture.Admin);
 
         await using var db = _fx.Db();
         Assert.Equal(8, await db.SeatPacks.CountAsync());
-        Assert.Equal(1_400_000, (await db.SeatPacks.SingleAsync(p => p.Seats == 500)).ListPriceMinor);
+        Assert.Equal(DomainFixture.Usd(1_400_000), (await db.SeatPacks.SingleAsync(p => p.Seats == 500)).ListPrice);
     }
 }

@@ -196,15 +196,15 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
     [Fact]
     public async Task A_pack_that_exists_cannot_be_added_again_and_a_missing_one_cannot_be_priced()
     {
-        var duplicate = await Assert.ThrowsAsync<DomainException>(() => Catalog.AddPackAsync(_fx.OfficeStatus.Id, 10, 1_000, DomainFixture.Admin));
-        var missing = await Assert.ThrowsAsync<DomainException>(() => Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 7, 1_000, DomainFixture.Admin));
-        var negative = await Assert.ThrowsAsync<DomainException>(() => Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, -1, DomainFixture.Admin));
+        var duplicate = await Assert.ThrowsAsync<DomainException>(() => Catalog.AddPackAsync(_fx.OfficeStatus.Id, 10, DomainFixture.Usd(1_000), DomainFixture.Admin));
+        var missing = await Assert.ThrowsAsync<DomainException>(() => Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 7, DomainFixture.Usd(1_000), DomainFixture.Admin));
+        var negative = await Assert.ThrowsAsync<DomainException>(() => Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, DomainFixture.Usd(-1), DomainFixture.Admin));
 
         Assert.Equal("OfficeStatus already has a 10-user pack.", duplicate.Message);
         Assert.Equal("OfficeStatus has no 7-user pack.", missing.Message);
         Assert.Equal("A list price cannot be negative.", negative.Message);
         Assert.Equal(7, (await StoredProductAsync()).Packs.Count);
-        Assert.Equal(42_000, (await StoredProductAsync()).Packs.Single(p => p.Seats == 10).ListPriceMinor);
+        Assert.Equal(DomainFixture.Usd(42_000), (await StoredProductAsync()).Packs.Single(p => p.Seats == 10).ListPrice);
         Assert.Empty(await CatalogEventsAsync());
     }
 
@@ -234,8 +234,8 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
         {
             "release" => () => Catalog.ReleaseAsync(productId, 7, 0, actor),
             "upgrade percent" => () => Catalog.ChangeUpgradePercentAsync(productId, 30, actor),
-            "pack price" => () => Catalog.ChangePackPriceAsync(productId, 10, 1, actor),
-            "add pack" => () => Catalog.AddPackAsync(productId, 500, 1, actor),
+            "pack price" => () => Catalog.ChangePackPriceAsync(productId, 10, DomainFixture.Usd(1), actor),
+            "add pack" => () => Catalog.AddPackAsync(productId, 500, DomainFixture.Usd(1), actor),
             "evaluation terms" => () => Catalog.ChangeEvaluationTermsAsync(productId, EvaluationTerms.Create(60, 10, 60, 120), actor),
             "discount percent" => () => Catalog.ChangeDiscountPercentAsync(DiscountKind.Educational, 10, actor),
             _ => () => Catalog.ChangeDiscountValidityAsync(30, actor),
@@ -248,7 +248,7 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
         Assert.Equal("Only Admin staff can change the catalog.", error.Message);
         var after = await StoredProductAsync();
         Assert.Equal((before.CurrentVersion, before.UpgradePercent, before.Evaluation, before.Version), (after.CurrentVersion, after.UpgradePercent, after.Evaluation, after.Version));
-        Assert.Equal(before.Packs.Select(p => (p.Seats, p.ListPriceMinor)).Order(), after.Packs.Select(p => (p.Seats, p.ListPriceMinor)).Order());
+        Assert.Equal(before.Packs.Select(p => (p.Seats, p.ListPrice.Minor)).Order(), after.Packs.Select(p => (p.Seats, p.ListPrice.Minor)).Order());
         Assert.Equal(defaultsBefore.Version, (await StoredDefaultsAsync()).Version);
         Assert.Empty(await CatalogEventsAsync());
     }
@@ -260,14 +260,14 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
         var pending = await _fx.Order().Packs((5, 3)).PlaceAsync();
         var before = await OrdersAsync();
 
-        await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, 99_900, DomainFixture.Admin);
-        await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 5, 1_000, DomainFixture.Admin);
+        await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, DomainFixture.Usd(99_900), DomainFixture.Admin);
+        await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 5, DomainFixture.Usd(1_000), DomainFixture.Admin);
         await Catalog.ChangeUpgradePercentAsync(_fx.OfficeStatus.Id, 80, DomainFixture.Admin);
         await Catalog.ReleaseAsync(_fx.OfficeStatus.Id, 7, 0, DomainFixture.Admin);
 
         Assert.Equal(before, await OrdersAsync());
-        Assert.Contains(before, o => o.Id == paid.Id && o.Total == 2 * 42_000 + 97_500 && o.Lines.Contains("10-user pack x2 at 42000"));
-        Assert.Contains(before, o => o.Id == pending.Id && o.Total == 3 * 22_500);
+        Assert.Contains(before, o => o.Id == paid.Id && o.Total == DomainFixture.Usd(2 * 42_000 + 97_500) && o.Lines.Contains("10-user pack x2 at USD 420.00"));
+        Assert.Contains(before, o => o.Id == pending.Id && o.Total == DomainFixture.Usd(3 * 22_500));
     }
 
     /// <summary>Every stored order and its lines, field by field, in a form that compares by value.</summary>
@@ -276,13 +276,13 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
         await using var db = _fx.Db();
         var orders = await db.Orders.AsNoTracking().Include(o => o.Lines).ToListAsync();
         return orders.OrderBy(o => o.Id).Select(o => new OrderSnapshot(
-                o.Id, o.Status, o.Currency, o.Subtotal, o.DiscountTotal, o.Total, o.Version,
+                o.Id, o.Status, o.Subtotal, o.DiscountTotal, o.Total, o.Version,
                 string.Join("; ", o.Lines.OrderBy(l => l.Seats).Select(l =>
                     $"{l.Description.Split(" – ").Last()} x{l.Quantity} at {l.UnitListPrice} less {l.UnitDiscount} = {l.UnitPrice}, {l.Kind}, {l.PackId}"))))
             .ToList();
     }
 
-    private sealed record OrderSnapshot(Guid Id, OrderStatus Status, string Currency, long Subtotal, long DiscountTotal, long Total, Guid Version, string Lines);
+    private sealed record OrderSnapshot(Guid Id, OrderStatus Status, Money Subtotal, Money DiscountTotal, Money Total, Guid Version, string Lines);
 
     [Fact]
     public async Task Two_admins_saving_the_same_product_at_the_same_moment_cannot_both_win()
@@ -292,9 +292,9 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
         var product = await stale.Products.Include(p => p.Packs).SingleAsync();
         await Catalog.ChangeUpgradePercentAsync(_fx.OfficeStatus.Id, 40, DomainFixture.Admin);
 
-        product.ChangePackPrice(10, 1);
+        product.ChangePackPrice(10, DomainFixture.Usd(1));
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => stale.SaveChangesAsync());
-        Assert.Equal(42_000, (await StoredProductAsync()).Packs.Single(p => p.Seats == 10).ListPriceMinor);
+        Assert.Equal(DomainFixture.Usd(42_000), (await StoredProductAsync()).Packs.Single(p => p.Seats == 10).ListPrice);
     }
 }

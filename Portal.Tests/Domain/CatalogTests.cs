@@ -14,18 +14,32 @@ public sealed class CatalogTests
         Assert.Equal([1, 5, 10, 25, 50, 100, 250], product.Packs.Select(p => p.Seats));
         Assert.Equal("USD", product.Currency);
         Assert.Equal(Product.DefaultUpgradePercent, product.UpgradePercent);
-        Assert.All(product.Packs, pack => Assert.True(pack.ListPriceMinor > 0));
+        Assert.All(product.Packs, pack => Assert.True(pack.ListPrice.Minor > 0 && pack.ListPrice.Currency == "USD"));
     }
 
     [Fact]
     public void A_product_cannot_have_two_packs_of_the_same_size()
     {
         var product = Product.Create("officestatus", "OfficeStatus", 6, 1, "USD");
-        product.AddPack(5, 22_500);
+        product.AddPack(5, new Money(22_500, "USD"));
 
-        var error = Assert.Throws<DomainException>(() => product.AddPack(5, 20_000));
+        var error = Assert.Throws<DomainException>(() => product.AddPack(5, new Money(20_000, "USD")));
 
         Assert.Contains("already has a 5-user pack", error.Message);
+    }
+
+    [Fact]
+    public void A_pack_is_priced_in_the_currency_of_its_product()
+    {
+        var product = Product.Create("officestatus", "OfficeStatus", 6, 1, "USD");
+        product.AddPack(5, new Money(22_500, "USD"));
+
+        var added = Assert.Throws<DomainException>(() => product.AddPack(10, new Money(42_000, "EUR")));
+        var changed = Assert.Throws<DomainException>(() => product.ChangePackPrice(5, new Money(22_500, "EUR")));
+
+        Assert.Equal("OfficeStatus is priced in USD, not EUR.", added.Message);
+        Assert.Equal("OfficeStatus is priced in USD, not EUR.", changed.Message);
+        Assert.Equal(new Money(22_500, "USD"), Assert.Single(product.Packs).ListPrice);
     }
 
     [Theory]
@@ -35,7 +49,7 @@ public sealed class CatalogTests
     {
         var product = Product.Create("officestatus", "OfficeStatus", 6, 1, "USD");
 
-        Assert.Throws<DomainException>(() => product.AddPack(seats, price));
+        Assert.Throws<DomainException>(() => product.AddPack(seats, new Money(price, "USD")));
     }
 
     [Theory]

@@ -37,7 +37,7 @@ public sealed class FulfilmentTests : IAsyncLifetime
         var outcome = await Fulfilment.FulfilAsync(PaymentReports.Paid(order));
 
         Assert.Equal(FulfilmentOutcome.Fulfilled, outcome);
-        Assert.Equal(97_500 + 42_000, order.Total);
+        Assert.Equal(DomainFixture.Usd(97_500 + 42_000), order.Total);
         Assert.Equal([10, 25], (await LicensesOfAsync(order)).Select(l => l.Seats).Order());
         Assert.Equal(35, await _fx.CapacityAsync(_fx.Contoso, 6));
         await using var db = _fx.Db();
@@ -52,7 +52,7 @@ public sealed class FulfilmentTests : IAsyncLifetime
     public async Task A_later_price_change_does_not_change_a_placed_order()
     {
         var order = await PlaceAsync((10, 2));
-        await _fx.Get<Portal.Domain.Catalog.CatalogService>().ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, 1, DomainFixture.Admin);
+        await _fx.Get<Portal.Domain.Catalog.CatalogService>().ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, DomainFixture.Usd(1), DomainFixture.Admin);
 
         Assert.Equal(FulfilmentOutcome.Fulfilled, await Fulfilment.FulfilAsync(PaymentReports.Paid(order, amount: 84_000)));
     }
@@ -72,8 +72,8 @@ public sealed class FulfilmentTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(139_499, "usd")]
-    [InlineData(139_500, "eur")]
+    [InlineData(139_499, "USD")]
+    [InlineData(139_500, "EUR")]
     public async Task A_payment_that_does_not_match_the_order_needs_review_and_issues_nothing(long amount, string currency)
     {
         var order = await PlaceAsync((25, 1), (10, 1));
@@ -166,7 +166,7 @@ public sealed class FulfilmentTests : IAsyncLifetime
 
         await Fulfilment.FulfilAsync(PaymentReports.Paid(order));
 
-        Assert.Equal(42_000 - 10_500, order.Total);
+        Assert.Equal(DomainFixture.Usd(42_000 - 10_500), order.Total);
         Assert.Contains("25 % discount", order.Lines.Single().Description);
         await using var db = _fx.Db();
         var used = await db.DiscountApplications.SingleAsync();

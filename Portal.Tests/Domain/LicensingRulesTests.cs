@@ -124,8 +124,8 @@ public sealed class LicensingRulesTests : IAsyncLifetime
 
         var line = Assert.Single(quote.Lines);
         Assert.Equal(QuoteLineKind.Upgrade, line.Kind);
-        Assert.Equal(97_500 / 2, line.UnitListPrice);
-        Assert.Equal(48_750, quote.Total);
+        Assert.Equal(DomainFixture.Usd(97_500 / 2), line.UnitListPrice);
+        Assert.Equal(DomainFixture.Usd(48_750), quote.Total);
     }
 
     [Fact]
@@ -175,9 +175,9 @@ public sealed class LicensingRulesTests : IAsyncLifetime
 
         Assert.Equal(nonprofit.Id, quote.Discount!.ApplicationId);
         Assert.Equal(40, quote.Discount.Percent);
-        Assert.Equal(2 * 42_000, quote.Subtotal);
-        Assert.Equal(2 * (42_000 - 16_800), quote.Total);
-        Assert.Equal(quote.Subtotal - quote.Total, quote.DiscountTotal);
+        Assert.Equal(DomainFixture.Usd(2 * 42_000), quote.Subtotal);
+        Assert.Equal(DomainFixture.Usd(2 * (42_000 - 16_800)), quote.Total);
+        Assert.Equal(DomainFixture.Usd(quote.Subtotal.Minor - quote.Total.Minor), quote.DiscountTotal);
         Assert.Contains("40 % discount", quote.Lines.Single().Description);
     }
 
@@ -194,7 +194,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((1, 1)));
 
         Assert.Null(quote.Discount);
-        Assert.Equal(4_900, quote.Total);
+        Assert.Equal(DomainFixture.Usd(4_900), quote.Total);
     }
 
     [Fact]
@@ -302,10 +302,10 @@ public sealed class LicensingRulesTests : IAsyncLifetime
 
         // 33 % of 4 900 = 1 617 exactly; 33 % of 22 500 = 7 425 exactly; each unit is discounted, then multiplied.
         Assert.Equal("USD", quote.Currency);
-        Assert.Equal([3_283L, 15_075L], quote.Lines.Select(l => l.UnitPrice));
-        Assert.Equal(3 * 3_283 + 15_075, quote.Total);
-        Assert.Equal(3 * 4_900 + 22_500, quote.Subtotal);
-        Assert.Equal(quote.Lines.Sum(l => l.Total), quote.Total);
+        Assert.Equal([DomainFixture.Usd(3_283), DomainFixture.Usd(15_075)], quote.Lines.Select(l => l.UnitPrice));
+        Assert.Equal(DomainFixture.Usd(3 * 3_283 + 15_075), quote.Total);
+        Assert.Equal(DomainFixture.Usd(3 * 4_900 + 22_500), quote.Subtotal);
+        Assert.Equal(quote.Lines.Sum(l => l.Total.Minor), quote.Total.Minor);
     }
 
     [Theory]

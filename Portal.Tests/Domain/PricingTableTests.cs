@@ -25,8 +25,8 @@ public sealed class PricingTableTests : IAsyncLifetime
         var quote = await QuoteAsync(_fx.Cart((seats, 3)));
 
         var line = Assert.Single(quote.Lines);
-        Assert.Equal((seats, 3, listPrice, 0L), (line.Seats, line.Quantity, line.UnitListPrice, line.UnitDiscount));
-        Assert.Equal(3 * listPrice, quote.Total);
+        Assert.Equal((seats, 3, DomainFixture.Usd(listPrice), DomainFixture.Usd(0)), (line.Seats, line.Quantity, line.UnitListPrice, line.UnitDiscount));
+        Assert.Equal(DomainFixture.Usd(3 * listPrice), quote.Total);
         Assert.Equal(3 * seats, quote.NewSeats);
         Assert.Null(quote.Discount);
     }
@@ -44,9 +44,9 @@ public sealed class PricingTableTests : IAsyncLifetime
         var quote = await QuoteAsync(cart);
 
         Assert.Equal((kind, percent), (quote.Discount!.Kind, quote.Discount.Percent));
-        Assert.All(quote.Lines, line => Assert.Equal(PricingService.PercentOf(line.UnitListPrice, percent), line.UnitDiscount));
-        Assert.Equal(quote.Lines.Sum(l => l.UnitListPrice), quote.Subtotal);
-        Assert.Equal(quote.Subtotal - quote.Lines.Sum(l => l.UnitDiscount), quote.Total);
+        Assert.All(quote.Lines, line => Assert.Equal(DomainFixture.Usd(PricingService.PercentOf(line.UnitListPrice.Minor, percent)), line.UnitDiscount));
+        Assert.Equal(DomainFixture.Usd(quote.Lines.Sum(l => l.UnitListPrice.Minor)), quote.Subtotal);
+        Assert.Equal(DomainFixture.Usd(quote.Subtotal.Minor - quote.Lines.Sum(l => l.UnitDiscount.Minor)), quote.Total);
     }
 
     [Theory]
@@ -58,7 +58,7 @@ public sealed class PricingTableTests : IAsyncLifetime
 
         var quote = await QuoteAsync(_fx.UpgradeCart(old));
 
-        Assert.Equal(PricingService.PercentOf(listPrice, 50), quote.Total);
+        Assert.Equal(DomainFixture.Usd(PricingService.PercentOf(listPrice, 50)), quote.Total);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class PricingTableTests : IAsyncLifetime
 
         var quote = await QuoteAsync(_fx.UpgradeCart(license));
 
-        Assert.Equal(PricingService.PercentOf(7 * 4_900, 50), quote.Total);
+        Assert.Equal(DomainFixture.Usd(PricingService.PercentOf(7 * 4_900, 50)), quote.Total);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class StripeCheckoutTests(PaymentsApp app)
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            Assert.Equal(line.UnitPrice.ToString(), form[$"line_items[{i}][price_data][unit_amount]"]);
+            Assert.Equal(line.UnitPrice.Minor.ToString(), form[$"line_items[{i}][price_data][unit_amount]"]);
             Assert.Equal(line.Quantity.ToString(), form[$"line_items[{i}][quantity]"]);
             Assert.Equal("usd", form[$"line_items[{i}][price_data][currency]"]);
             Assert.Equal(line.Description, form[$"line_items[{i}][price_data][product_data][name]"]);
@@ -61,7 +61,7 @@ public sealed class StripeCheckoutTests(PaymentsApp app)
 
         var session = Assert.Single(app.Stripe.SessionsForOrder(order.Id));
         Assert.Equal(session.Url, response.Headers.Location!.ToString());
-        Assert.Equal(order.Total, session.AmountTotal);
+        Assert.Equal(order.Total.Minor, session.AmountTotal);
         Assert.Equal(session.Id, (await app.OrderAsync(order.Id)).CheckoutSessionId);
         await using var db = await app.NewContextAsync();
         Assert.Equal(session.CustomerId, (await db.Organizations.SingleAsync(o => o.Id == customer.OrganizationId)).StripeCustomerId);
@@ -82,7 +82,7 @@ public sealed class StripeCheckoutTests(PaymentsApp app)
         var line = Assert.Single(session.Lines);
         Assert.Equal("OfficeStatus 6 – 25-user pack (40 % discount)", line.Name);
         Assert.Equal(97_500 - 39_000, line.UnitAmount);
-        Assert.Equal(order.Total, session.AmountTotal);
+        Assert.Equal(order.Total.Minor, session.AmountTotal);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class StripeCheckoutTests(PaymentsApp app)
         Assert.Equal("true", session.Form["automatic_tax[enabled]"]);
         Assert.Equal("auto", session.Form["customer_update[address]"]);
         Assert.Equal("exclusive", session.Form["line_items[0][price_data][tax_behavior]"]);
-        Assert.True(session.AmountTotal > order.Total, "the fake's Stripe Tax added tax on top");
+        Assert.True(session.AmountTotal > order.Total.Minor, "the fake's Stripe Tax added tax on top");
 
         app.Stripe.MarkPaid(session.Id);
         Assert.Equal(HttpStatusCode.OK, await app.Stripe.SendAsync(app.Stripe.SessionEvent("checkout.session.completed", session.Id)));

@@ -134,7 +134,7 @@ public sealed class StripeWebhookEventTests(PaymentsApp app)
     public async Task A_payment_that_does_not_match_the_order_needs_review_and_issues_nothing(long difference, string? currency)
     {
         var (customer, order, session) = await CheckoutAsync();
-        app.Stripe.MarkPaid(session.Id, amountTotal: order.Total + difference, currency: currency);
+        app.Stripe.MarkPaid(session.Id, amountTotal: order.Total.Minor + difference, currency: currency);
 
         Assert.Equal(HttpStatusCode.OK, await app.Stripe.SendAsync(app.Stripe.SessionEvent("checkout.session.completed", session.Id)));
 

@@ -108,7 +108,7 @@ public sealed class PortalWorld : IAsyncDisposable
             var buyer = $"buyer-{i}-{Guid.NewGuid():N}@reliability.example";
             var order = await orderService.PlaceAsync(organizationIds[i % organizations], Actor.Person($"reliability-{i}", buyer, Roles.Customer), buyer,
                 new Cart(productId, [new CartPack(packs[i % packs.Count], quantity)], []));
-            var session = Stripe.PaidSessionForOrder(order.Id, order.Total, order.Currency);
+            var session = Stripe.PaidSessionForOrder(order.Id, order.Total.Minor, order.Total.Currency);
             await orderService.AttachCheckoutSessionAsync(order.Id, session.Id);
             var eventId = FakeStripe.NewEventId();
             paid.Add((i, new PaidOrder(order.Id, session.Id, eventId, Stripe.SessionEvent("checkout.session.completed", session.Id, eventId), quantity)));

@@ -31,7 +31,7 @@ public sealed class WebhookCrashWindowTests
         var json = FakeStripe.EventJson("checkout.session.completed", new JsonObject
         {
             ["id"] = "cs_test_1", ["object"] = "checkout.session", ["status"] = "complete", ["payment_status"] = "paid",
-            ["amount_total"] = order.Total, ["currency"] = order.Currency.ToLowerInvariant(), ["payment_intent"] = "pi_test_1",
+            ["amount_total"] = order.Total.Minor, ["currency"] = order.Total.Currency.ToLowerInvariant(), ["payment_intent"] = "pi_test_1",
             ["metadata"] = new JsonObject { ["order_id"] = order.Id.ToString() },
         });
         var eventId = JsonNode.Parse(json)!["id"]!.GetValue<string>();

@@ -272,7 +272,7 @@ public sealed class HostileInputPageTests : IAsyncLifetime
             cut.WaitForAssertion(() => Assert.NotEmpty(FieldErrors(cut)));
         Assert.True(cut.Find("button[aria-label='Save the 10-user pack price']").HasAttribute("disabled"));
         await using var db = _fx.Db();
-        Assert.Equal(42_000, (await db.Products.Include(p => p.Packs).SingleAsync()).Packs.Single(p => p.Seats == 10).ListPriceMinor);
+        Assert.Equal(DomainFixture.Usd(42_000), (await db.Products.Include(p => p.Packs).SingleAsync()).Packs.Single(p => p.Seats == 10).ListPrice);
     }
 
     [Fact]

@@ -72,8 +72,8 @@ public sealed class StripeCheckout(
             var session = await stripe.CreateSessionAsync(SessionOptions(order, customerId, baseUrl), $"portal-checkout-{order.Id:N}", cancellationToken);
             if (!await AttachAsync(order.Id, session.Id, cancellationToken))
                 return CheckoutStart.To(CheckoutPaths.ReturnForOrder(order.Id));
-            logger.LogInformation("Checkout session {SessionId} for order {OrderId} of organization {OrganizationId} ({Total} {Currency})",
-                session.Id, order.Id, organizationId, order.Total, order.Currency);
+            logger.LogInformation("Checkout session {SessionId} for order {OrderId} of organization {OrganizationId} ({Total})",
+                session.Id, order.Id, organizationId, order.Total);
             return CheckoutStart.To(session.Url);
         }
         catch (Exception error) when (error is StripeException or HttpRequestException
@@ -118,7 +118,7 @@ public sealed class StripeCheckout(
 
     private SessionCreateOptions SessionOptions(Order order, string customerId, string baseUrl)
     {
-        var currency = order.Currency.ToLowerInvariant();
+        var currency = order.Total.Currency.ToLowerInvariant();
         var options = new SessionCreateOptions
         {
             Mode = StripeValues.SessionMode.Payment,
@@ -135,7 +135,7 @@ public sealed class StripeCheckout(
                 PriceData = new SessionLineItemPriceDataOptions
                 {
                     Currency = currency,
-                    UnitAmount = line.UnitPrice,
+                    UnitAmount = line.UnitPrice.Minor,
                     TaxBehavior = settings.AutomaticTax ? StripeValues.TaxBehavior.Exclusive : null,
                     ProductData = new SessionLineItemPriceDataProductDataOptions { Name = line.Description },
                 },

@@ -1,3 +1,4 @@
+using Portal.Domain;
 using Portal.Domain.Ordering;
 using Stripe.Checkout;
 
@@ -28,7 +29,6 @@ public static class StripeSessions
     /// </summary>
     public static PaidCheckout ToPaidCheckout(Session session, Guid orderId) =>
         new(orderId, session.Id, session.PaymentIntentId,
-            (session.AmountTotal ?? 0) - (session.TotalDetails?.AmountTax ?? 0),
-            session.Currency ?? "",
+            new Money((session.AmountTotal ?? 0) - (session.TotalDetails?.AmountTax ?? 0), (session.Currency ?? "").ToUpperInvariant()),
             session.Invoice?.HostedInvoiceUrl);
 }

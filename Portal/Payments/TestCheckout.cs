@@ -28,7 +28,7 @@ public sealed class TestCheckout(StripeApi stripe, IHostEnvironment environment,
         if (order is null)
             return null;
         var result = await payments.HandleAsync(
-            new PaidCheckout(order.Id, $"test_{Guid.NewGuid():N}", null, order.Total, order.Currency), cancellationToken);
+            new PaidCheckout(order.Id, $"test_{Guid.NewGuid():N}", null, order.Total), cancellationToken);
         logger.LogWarning("TEST checkout (no money taken): order {OrderId} of organization {OrganizationId}: {Summary} ({Outcome})",
             order.Id, order.OrganizationId, result.Summary, result.Outcome);
         return result;

@@ -365,14 +365,27 @@ namespace Portal.Domain.Data.Migrations.SqlServer
                     b.Property<Guid>("Id")
                         .HasColumnType("uniqueidentifier");
 
-                    b.Property<long>("ListPriceMinor")
-                        .HasColumnType("bigint");
-
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<int>("Seats")
                         .HasColumnType("int");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "ListPrice", "Portal.Domain.Catalog.SeatPack.ListPrice#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nchar(3)")
+                                .HasColumnName("ListPriceCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("ListPriceMinor");
+                        });
 
                     b.HasKey("Id");
 
@@ -785,21 +798,12 @@ namespace Portal.Domain.Data.Migrations.SqlServer
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)");
 
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("nchar(3)")
-                        .IsFixedLength();
-
                     b.Property<Guid?>("DiscountApplicationId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("DiscountDescription")
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
-
-                    b.Property<long>("DiscountTotal")
-                        .HasColumnType("bigint");
 
                     b.Property<bool>("Disputed")
                         .HasColumnType("bit");
@@ -843,15 +847,57 @@ namespace Portal.Domain.Data.Migrations.SqlServer
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
-                    b.Property<long>("Subtotal")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("Total")
-                        .HasColumnType("bigint");
-
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "DiscountTotal", "Portal.Domain.Ordering.Order.DiscountTotal#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nchar(3)")
+                                .HasColumnName("DiscountTotalCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("DiscountTotal");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Subtotal", "Portal.Domain.Ordering.Order.Subtotal#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nchar(3)")
+                                .HasColumnName("SubtotalCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("Subtotal");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Total", "Portal.Domain.Ordering.Order.Total#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nchar(3)")
+                                .HasColumnName("Currency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("Total");
+                        });
 
                     b.HasKey("Id");
 
@@ -893,20 +939,72 @@ namespace Portal.Domain.Data.Migrations.SqlServer
                     b.Property<int>("Seats")
                         .HasColumnType("int");
 
-                    b.Property<long>("Total")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("UnitDiscount")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("UnitListPrice")
-                        .HasColumnType("bigint");
-
-                    b.Property<long>("UnitPrice")
-                        .HasColumnType("bigint");
-
                     b.Property<Guid?>("UpgradedLicenseId")
                         .HasColumnType("uniqueidentifier");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Total", "Portal.Domain.Ordering.OrderLine.Total#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nchar(3)")
+                                .HasColumnName("TotalCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("Total");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "UnitDiscount", "Portal.Domain.Ordering.OrderLine.UnitDiscount#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nchar(3)")
+                                .HasColumnName("UnitDiscountCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("UnitDiscount");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "UnitListPrice", "Portal.Domain.Ordering.OrderLine.UnitListPrice#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nchar(3)")
+                                .HasColumnName("UnitListPriceCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("UnitListPrice");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "UnitPrice", "Portal.Domain.Ordering.OrderLine.UnitPrice#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("nchar(3)")
+                                .HasColumnName("UnitPriceCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("bigint")
+                                .HasColumnName("UnitPrice");
+                        });
 
                     b.HasKey("Id");
 

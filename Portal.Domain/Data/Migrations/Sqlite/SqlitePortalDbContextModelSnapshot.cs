@@ -352,14 +352,27 @@ namespace Portal.Domain.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("ListPriceMinor")
-                        .HasColumnType("INTEGER");
-
                     b.Property<Guid>("ProductId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Seats")
                         .HasColumnType("INTEGER");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "ListPrice", "Portal.Domain.Catalog.SeatPack.ListPrice#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("ListPriceCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("ListPriceMinor");
+                        });
 
                     b.HasKey("Id");
 
@@ -770,21 +783,12 @@ namespace Portal.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT")
-                        .IsFixedLength();
-
                     b.Property<Guid?>("DiscountApplicationId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DiscountDescription")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
-
-                    b.Property<long>("DiscountTotal")
-                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("Disputed")
                         .HasColumnType("INTEGER");
@@ -828,15 +832,57 @@ namespace Portal.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("Subtotal")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Total")
-                        .HasColumnType("INTEGER");
-
                     b.Property<Guid>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "DiscountTotal", "Portal.Domain.Ordering.Order.DiscountTotal#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("DiscountTotalCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("DiscountTotal");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Subtotal", "Portal.Domain.Ordering.Order.Subtotal#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("SubtotalCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("Subtotal");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Total", "Portal.Domain.Ordering.Order.Total#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("Currency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("Total");
+                        });
 
                     b.HasKey("Id");
 
@@ -878,20 +924,72 @@ namespace Portal.Domain.Data.Migrations.Sqlite
                     b.Property<int>("Seats")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("Total")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UnitDiscount")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UnitListPrice")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UnitPrice")
-                        .HasColumnType("INTEGER");
-
                     b.Property<Guid?>("UpgradedLicenseId")
                         .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Total", "Portal.Domain.Ordering.OrderLine.Total#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("TotalCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("Total");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "UnitDiscount", "Portal.Domain.Ordering.OrderLine.UnitDiscount#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("UnitDiscountCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("UnitDiscount");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "UnitListPrice", "Portal.Domain.Ordering.OrderLine.UnitListPrice#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("UnitListPriceCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("UnitListPrice");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "UnitPrice", "Portal.Domain.Ordering.OrderLine.UnitPrice#Money", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("UnitPriceCurrency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Minor")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("UnitPrice");
+                        });
 
                     b.HasKey("Id");
 
