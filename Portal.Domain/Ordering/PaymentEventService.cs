@@ -43,8 +43,8 @@ public sealed class PaymentEventService(
         };
 
         // A change saved its event with it; an event that changed nothing is recorded now, unless it is to come again.
-        if (report.ReportedBy is { } unchangedBy && result.Outcome is not (PaymentReportOutcome.Applied or PaymentReportOutcome.NeedsReview)
-            && !result.DeliverAgain && !await RecordAloneAsync(unchangedBy, cancellationToken))
+        if (report.ReportedBy is { } unchangedBy && !result.SavedWithItsChange && !result.DeliverAgain
+            && !await RecordAloneAsync(unchangedBy, cancellationToken))
             return result with { Outcome = PaymentReportOutcome.AlreadyHandled, Summary = $"{result.Summary}; already handled by another delivery at the same time" };
         return result;
     }

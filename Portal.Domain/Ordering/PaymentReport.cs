@@ -67,6 +67,9 @@ public enum PaymentReportOutcome
 /// <summary>What handling a report did, with a sentence for the log.</summary>
 public sealed record PaymentReportResult(PaymentReportOutcome Outcome, Guid? OrderId, string Summary)
 {
+    /// <summary>Whether the report changed the order, so that its event was recorded in the same save.</summary>
+    public bool SavedWithItsChange => Outcome is PaymentReportOutcome.Applied or PaymentReportOutcome.NeedsReview;
+
     /// <summary>Whether the provider should deliver the event again later.</summary>
     public bool DeliverAgain => Outcome == PaymentReportOutcome.PaymentNotYetRecorded;
 

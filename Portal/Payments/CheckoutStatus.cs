@@ -17,9 +17,8 @@ public sealed record CheckoutProgress(Guid OrderId, bool PaymentProcessing, bool
 /// <summary>
 /// The Stripe side of the checkout return page. Coming back from Stripe, the session is read from Stripe and a paid
 /// session is fulfilled here too, through the same door as the webhook (<see cref="PaymentEventService"/>; the order's
-/// concurrency token makes the race with the webhook safe); the page
-/// then reads the order through <see cref="OrderQueries"/>. Only an order of the signed-in customer's organization is
-/// ever named or fulfilled.
+/// concurrency token makes the race with the webhook safe); the page then reads the order through
+/// <see cref="OrderQueries"/>. Only an order of the signed-in customer's organization is ever named or fulfilled.
 /// </summary>
 public sealed class CheckoutStatus(
     StripeApi stripe,
