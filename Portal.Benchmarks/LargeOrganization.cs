@@ -4,6 +4,7 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 
 namespace Portal.Benchmarks;
@@ -51,8 +52,9 @@ public sealed class LargeOrganization
             foreach (var name in new[] { "ana", "ben", "chloe", "dev", "eva" })
             {
                 var user = new PortalUser { UserName = $"{name}@contoso.example", Email = $"{name}@contoso.example", EmailConfirmed = true };
-                user.JoinOrganization(organization);
+                user.ChooseOrganization(organization.Id);
                 db.Users.Add(user);
+                db.Memberships.Add(Membership.Founder(organization.Id, user.Id, clock.GetUtcNow()));
             }
             await db.SaveChangesAsync();
         }

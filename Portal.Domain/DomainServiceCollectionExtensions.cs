@@ -6,6 +6,7 @@ using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
@@ -26,6 +27,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<CatalogService>();
         services.AddSingleton<OrganizationService>();
+        services.AddSingleton<MembershipService>();
         services.AddSingleton<LicensingService>();
         services.AddSingleton<LicenseImport>();
         services.AddSingleton<LicenseKeyJwks>();

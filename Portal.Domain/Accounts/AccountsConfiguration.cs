@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain.Organizations;
 
 namespace Portal.Domain.Accounts;
 
@@ -8,7 +9,7 @@ internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalU
 {
     public void Configure(EntityTypeBuilder<PortalUser> user)
     {
-        user.HasOne(u => u.Organization).WithMany().HasForeignKey(u => u.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        user.HasOne<Organization>().WithMany().HasForeignKey(u => u.ChosenOrganizationId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Data;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 
 namespace Portal.Domain.Accounts;
@@ -20,7 +21,8 @@ public sealed record RegistrationResult(PortalUser? User, IReadOnlyList<string> 
 }
 
 /// <summary>
-/// Self-service sign-up: a new organization with the person who registers it as its first member and a Customer.
+/// Self-service sign-up: a new organization with the person who registers it as its first member, its Owner, and a
+/// Customer.
 /// Organization, account and role are stored together or not at all.
 /// </summary>
 public sealed class CustomerRegistration(UserManager<PortalUser> users, PortalDbContext db, TimeProvider clock)
@@ -45,7 +47,9 @@ public sealed class CustomerRegistration(UserManager<PortalUser> users, PortalDb
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
             var user = new PortalUser { UserName = customer.Email, Email = customer.Email };
-            user.JoinOrganization(organization);
+            user.ChooseOrganization(organization.Id);
+            db.Organizations.Add(organization);
+            db.Memberships.Add(Membership.Founder(organization.Id, user.Id, clock.GetUtcNow()));
 
             var created = await users.CreateAsync(user, customer.Password);
             if (!created.Succeeded)

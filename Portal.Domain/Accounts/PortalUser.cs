@@ -1,19 +1,17 @@
 using Microsoft.AspNetCore.Identity;
-using Portal.Domain.Organizations;
 
 namespace Portal.Domain.Accounts;
 
-/// <summary>A person who signs in: a member of one customer organization, or staff (no organization).</summary>
+/// <summary>
+/// A person who signs in: a member of one or more customer organizations (<see cref="Members.Membership"/>), or staff.
+/// </summary>
 public sealed class PortalUser : IdentityUser
 {
-    public Guid? OrganizationId { get; private set; }
-    public Organization? Organization { get; private set; }
+    /// <summary>
+    /// The organization the person last chose to work in: the sign-in is scoped to it while they are a member of it
+    /// (<see cref="PortalClaimsPrincipalFactory"/>).
+    /// </summary>
+    public Guid? ChosenOrganizationId { get; private set; }
 
-    public void JoinOrganization(Organization organization)
-    {
-        if (OrganizationId is not null && OrganizationId != organization.Id)
-            throw new DomainException("This account already belongs to another organization.");
-        Organization = organization;
-        OrganizationId = organization.Id;
-    }
+    public void ChooseOrganization(Guid organizationId) => ChosenOrganizationId = organizationId;
 }

@@ -60,7 +60,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditLog audit, T
             .ToListAsync(cancellationToken);
         var ids = memberships.Select(m => m.UserId).Distinct().ToList();
         var users = await db.Users.AsNoTracking()
-            .Where(u => ids.Contains(u.Id) && u.OrganizationId == null)
+            .Where(u => ids.Contains(u.Id))
             .Select(u => new { u.Id, Email = u.Email ?? u.UserName ?? "", u.EmailConfirmed, HasPassword = u.PasswordHash != null, u.TwoFactorEnabled, u.LockoutEnd })
             .ToListAsync(cancellationToken);
         return users
@@ -212,7 +212,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditLog audit, T
     {
         var user = await users.FindByIdAsync(userId);
         var roles = user is null ? [] : (await users.GetRolesAsync(user)).Where(Accounts.Roles.Staff.Contains).ToList();
-        if (user is null || user.OrganizationId is not null || roles.Count == 0)
+        if (user is null || roles.Count == 0)
             throw new DomainException("That staff account does not exist.");
         return (user, roles);
     }

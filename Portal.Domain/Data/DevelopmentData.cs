@@ -8,6 +8,7 @@ using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
 
@@ -62,7 +63,7 @@ public static class DevelopmentData
 
         if (await users.FindByEmailAsync(CustomerEmail) is null)
         {
-            await CreateUserAsync(users, CustomerEmail, Roles.Customer, contoso);
+            await CreateUserAsync(db, users, CustomerEmail, Roles.Customer, contoso, now);
             added = true;
         }
         foreach (var (email, role) in new[] { (SalesEmail, Roles.Sales), (SupportEmail, Roles.Support), (AdminEmail, Roles.Admin) })
@@ -70,7 +71,7 @@ public static class DevelopmentData
             var staff = await users.FindByEmailAsync(email);
             if (staff is null)
             {
-                staff = await CreateUserAsync(users, email, role, organization: null);
+                staff = await CreateUserAsync(db, users, email, role, organization: null, now);
                 added = true;
             }
             // Also for demo staff made before staff needed two-factor authentication.
@@ -127,20 +128,24 @@ public static class DevelopmentData
 
         // Fabrikam evaluates 6.x and asks for more time; every kind of discount waits for sales.
         clock.Now = now.AddDays(-25);
-        var evaluation = await evaluations.StartAsync(fabrikam.Id, product.Id, DemoData);
+        var evaluation = await evaluations.StartAsync(fabrikam.Id, product.Id, DemoData.In(fabrikam.Id, MemberRoles.Owner));
         clock.Now = now.AddDays(-2);
-        await evaluations.RequestExtensionAsync(fabrikam.Id, evaluation.Id, 21, "Our board decides on the purchase at the end of next month.", DemoData);
-        await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Nonprofit, "Registered charity in the Netherlands, RSIN 8123.45.678.", [], DemoData);
-        await discounts.SubmitAsync(woodgrove.Id, DiscountKind.Educational, "Public school district serving 14 schools; accreditation letter available on request.", [], DemoData);
-        await discounts.SubmitAsync(springfield.Id, DiscountKind.Governmental, "Municipal government; purchase order to follow from the procurement office.", [], DemoData);
-        await discounts.SubmitAsync(northwind.Id, DiscountKind.CrossGrade, "Moving 50 users from a competing presence system; current licence invoice attached on request.", [], DemoData);
+        await evaluations.RequestExtensionAsync(fabrikam.Id, evaluation.Id, 21, "Our board decides on the purchase at the end of next month.", DemoData.In(fabrikam.Id, MemberRoles.Owner));
+        await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Nonprofit, "Registered charity in the Netherlands, RSIN 8123.45.678.", [], DemoData.In(fabrikam.Id, MemberRoles.Owner));
+        await discounts.SubmitAsync(woodgrove.Id, DiscountKind.Educational, "Public school district serving 14 schools; accreditation letter available on request.", [], DemoData.In(woodgrove.Id, MemberRoles.Owner));
+        await discounts.SubmitAsync(springfield.Id, DiscountKind.Governmental, "Municipal government; purchase order to follow from the procurement office.", [], DemoData.In(springfield.Id, MemberRoles.Owner));
+        await discounts.SubmitAsync(northwind.Id, DiscountKind.CrossGrade, "Moving 50 users from a competing presence system; current licence invoice attached on request.", [], DemoData.In(northwind.Id, MemberRoles.Owner));
     }
 
-    private static async Task<PortalUser> CreateUserAsync(UserManager<PortalUser> users, string email, string role, Organization? organization)
+    private static async Task<PortalUser> CreateUserAsync(
+        PortalDbContext db, UserManager<PortalUser> users, string email, string role, Organization? organization, DateTimeOffset now)
     {
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
         if (organization is not null)
-            user.JoinOrganization(organization);
+        {
+            user.ChooseOrganization(organization.Id);
+            db.Memberships.Add(Membership.Founder(organization.Id, user.Id, now));
+        }
         Check(await users.CreateAsync(user, DemoPassword), email);
         Check(await users.AddToRoleAsync(user, role), email);
         return user;

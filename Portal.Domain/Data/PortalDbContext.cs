@@ -10,6 +10,7 @@ using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
@@ -26,6 +27,8 @@ public abstract class PortalDbContext(DbContextOptions options)
         IDataProtectionKeyContext
 {
     public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<Product> Products => Set<Product>();
     public DbSet<SeatPack> SeatPacks => Set<SeatPack>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

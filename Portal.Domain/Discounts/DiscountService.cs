@@ -3,6 +3,7 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.History;
 using Portal.Domain.Outbox;
+using Portal.Domain.Members;
 
 namespace Portal.Domain.Discounts;
 
@@ -17,6 +18,8 @@ public sealed class DiscountService(
         Guid organizationId, DiscountKind kind, string evidence, IReadOnlyList<DiscountAttachment> attachments, Actor actor,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require(organizationId, "apply for discounts", MemberRoles.Billing);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.DiscountApplications.AnyAsync(a => a.OrganizationId == organizationId && a.Kind == kind
                 && a.Status == DiscountStatus.Pending, cancellationToken))

@@ -6,6 +6,7 @@ using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
 using Portal.Domain.Outbox;
+using Portal.Domain.Members;
 
 namespace Portal.Domain.Evaluations;
 
@@ -22,6 +23,8 @@ public sealed class EvaluationService(
 {
     public async Task<Evaluation> StartAsync(Guid organizationId, Guid productId, Actor actor, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require(organizationId, "start an evaluation", MemberRoles.Technical);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken)
             ?? throw new DomainException("That organization does not exist.");
@@ -51,6 +54,8 @@ public sealed class EvaluationService(
     public async Task<ExtensionRequest> RequestExtensionAsync(
         Guid organizationId, Guid evaluationId, int days, string reason, Actor actor, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require(organizationId, "ask for more evaluation time", MemberRoles.Technical);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var evaluation = await db.Evaluations.Include(e => e.Requests)
             .SingleOrDefaultAsync(e => e.Id == evaluationId && e.OrganizationId == organizationId, cancellationToken)

@@ -43,8 +43,9 @@ public sealed record CustomerDashboard(
             .SingleOrDefault()));
 
     private static readonly CompiledQuery<Func<PortalDbContext, Guid, IAsyncEnumerable<string>>> MembersOf = new(() =>
-        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId) => db.Users.AsNoTracking()
-            .Where(u => u.OrganizationId == organizationId)
+        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId) => db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == organizationId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u)
             .OrderBy(u => u.Email)
             .Select(u => u.Email ?? u.UserName ?? "")));
 }

@@ -7,6 +7,7 @@ using Portal.Domain.Catalog;
 using Portal.Domain.Data;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
 
@@ -41,9 +42,10 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
     {
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken)
             ?? throw new DomainException("That organization does not exist.");
-        var isMember = actor.UserId is { } userId
-            && await db.Users.AnyAsync(u => u.Id == userId && u.OrganizationId == organizationId, cancellationToken);
-        if (!isMember)
+        var isMember = actor.Member?.OrganizationId == organizationId;
+        if (isMember)
+            actor.Require(organizationId, "have the registration email sent again", MemberRoles.Technical);
+        else
             actor.Require("re-send registration emails", Roles.Support);
         var licenses = await db.Licenses.AsNoTracking()
             .Where(l => l.OrganizationId == organizationId && l.Status == LicenseStatus.Active)

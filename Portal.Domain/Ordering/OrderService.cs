@@ -3,6 +3,7 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.History;
 using Portal.Domain.Pricing;
+using Portal.Domain.Members;
 
 namespace Portal.Domain.Ordering;
 
@@ -11,11 +12,11 @@ public sealed class OrderService(IDbContextFactory<PortalDbContext> dbFactory, P
 {
     public async Task<Order> PlaceAsync(Guid organizationId, Actor actor, string purchaserEmail, Cart cart, CancellationToken cancellationToken = default)
     {
-        if (actor.UserId is null)
-            throw new DomainException("Sign in to place an order.");
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require(organizationId, "buy seats or upgrades", MemberRoles.Billing);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var quote = await pricing.QuoteAsync(db, organizationId, cart, cancellationToken);
-        var order = Order.FromQuote(quote, actor.UserId, purchaserEmail, clock.GetUtcNow());
+        var order = Order.FromQuote(quote, actor.UserId!, purchaserEmail, clock.GetUtcNow());
         db.Orders.Add(order);
         audit.Record(db, actor, "order.placed", nameof(Order), order.Id, organizationId,
             $"Order placed for {order.Total}: {string.Join("; ", order.Lines.Select(l => $"{l.Quantity} × {l.Description}"))}.");

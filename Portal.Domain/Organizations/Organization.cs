@@ -17,6 +17,7 @@ public sealed class Organization
         BillingEmail = billingEmail;
         CreatedAt = createdAt;
         LicensesRevision = Guid.NewGuid();
+        MembersRevision = Guid.NewGuid();
     }
 
     public Guid Id { get; private set; }
@@ -38,6 +39,13 @@ public sealed class Organization
     public Guid LicensesRevision { get; private set; }
 
     internal void LicensesChanged() => LicensesRevision = Guid.NewGuid();
+
+    /// <summary>
+    /// A new value with every change of who its members are or what roles they hold. Member changes move it from the
+    /// value they read to a new one in their own transaction, so two changes that each leave the other's owner as the
+    /// last one cannot both be saved (<see cref="Members.MembershipService"/>).
+    /// </summary>
+    public Guid MembersRevision { get; private set; }
 
     /// <summary>The payment provider's customer record for this organization, created once and reused for every checkout.</summary>
     public void UseStripeCustomer(string customerId)

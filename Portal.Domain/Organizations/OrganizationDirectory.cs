@@ -3,6 +3,7 @@ using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 
 namespace Portal.Domain.Organizations;
 
@@ -32,7 +33,7 @@ public sealed record CustomerProfile(
     string? StripeCustomerId,
     DateTimeOffset RegisteredAt);
 
-public sealed record CustomerMember(string UserId, string Email, bool EmailConfirmed);
+public sealed record CustomerMember(string UserId, string Email, bool EmailConfirmed, MemberRoles Roles, DateTimeOffset JoinedAt);
 
 public sealed record StaffExtensionRequest(
     Guid Id,
@@ -99,7 +100,7 @@ public static class OrganizationDirectory
             .Where(o => ids.Contains(o.Id))
             .Select(o => new CustomerRow(
                 o.Id, o.Name, o.Kind, o.CountryCode,
-                db.Users.Count(u => u.OrganizationId == o.Id),
+                db.Memberships.Count(m => m.OrganizationId == o.Id),
                 db.Licenses
                     .Where(l => l.OrganizationId == o.Id && l.Status == LicenseStatus.Active
                         && db.Products.Any(p => p.Id == l.ProductId && p.CurrentMajor == l.Major))
@@ -118,12 +119,13 @@ public static class OrganizationDirectory
             .Select(o => new CustomerProfile(o.Id, o.Name, o.Kind, o.CountryCode, o.BillingEmail, o.StripeCustomerId, o.CreatedAt))
             .SingleOrDefaultAsync(cancellationToken);
 
-    /// <summary>The organization's members by email.</summary>
+    /// <summary>The organization's members by email, with their roles.</summary>
     public static Task<List<CustomerMember>> MembersAsync(PortalDbContext db, Guid organizationId, CancellationToken cancellationToken = default) =>
-        db.Users.AsNoTracking()
-            .Where(u => u.OrganizationId == organizationId)
-            .OrderBy(u => u.Email).ThenBy(u => u.Id)
-            .Select(u => new CustomerMember(u.Id, u.Email ?? u.UserName ?? "", u.EmailConfirmed))
+        db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == organizationId)
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m, u })
+            .OrderBy(x => x.u.Email).ThenBy(x => x.u.Id)
+            .Select(x => new CustomerMember(x.u.Id, x.u.Email ?? x.u.UserName ?? "", x.u.EmailConfirmed, x.m.Roles, x.m.JoinedAt))
             .ToListAsync(cancellationToken);
 
     /// <summary>The organization's evaluations, latest first, each with its extension requests (latest first) and who asked.</summary>
@@ -180,6 +182,7 @@ public static class OrganizationDirectory
         return organizations.Where(o =>
             EF.Functions.Like(o.Name, pattern, LikePattern.Escape)
             || EF.Functions.Like(o.BillingEmail, pattern, LikePattern.Escape)
-            || db.Users.Any(u => u.OrganizationId == o.Id && EF.Functions.Like(u.Email, pattern, LikePattern.Escape)));
+            || db.Memberships.Any(m => m.OrganizationId == o.Id
+                && db.Users.Any(u => u.Id == m.UserId && EF.Functions.Like(u.Email, pattern, LikePattern.Escape))));
     }
 }

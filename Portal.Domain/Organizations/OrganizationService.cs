@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.History;
+using Portal.Domain.Members;
 
 namespace Portal.Domain.Organizations;
 
@@ -9,8 +10,8 @@ namespace Portal.Domain.Organizations;
 public sealed class OrganizationService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
 {
     /// <summary>
-    /// Changes the profile with the rules of <see cref="Organization.Register"/>. Only a member of the organization (or an
-    /// admin) may. Returns false, and records nothing, when nothing changed.
+    /// Changes the profile with the rules of <see cref="Organization.Register"/>. Only an Owner or Billing member of the
+    /// organization (or an admin) may. Returns false, and records nothing, when nothing changed.
     /// </summary>
     public async Task<bool> UpdateProfileAsync(
         Guid organizationId, string name, OrganizationKind kind, string countryCode, string billingEmail, Actor actor,
@@ -19,9 +20,8 @@ public sealed class OrganizationService(IDbContextFactory<PortalDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, cancellationToken)
             ?? throw new DomainException("That organization does not exist.");
-        if (!actor.IsAdmin && (actor.UserId is null
-                || !await db.Users.AnyAsync(u => u.Id == actor.UserId && u.OrganizationId == organizationId, cancellationToken)))
-            throw new DomainException($"Only members of {organization.Name} can change its profile.");
+        if (!actor.IsAdmin)
+            actor.Require(organizationId, "change the organization's profile", MemberRoles.Billing);
 
         var before = (organization.Name, organization.Kind, organization.CountryCode, organization.BillingEmail);
         organization.UpdateProfile(name, kind, countryCode, billingEmail);

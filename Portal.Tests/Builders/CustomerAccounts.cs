@@ -3,13 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Organizations;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Builders;
 
 /// <summary>A customer account a test made: its organization, the user, and the user as the domain services see them.</summary>
 public sealed record CustomerAccount(Guid OrganizationId, string UserId, string Email)
 {
-    public Actor Actor => Actor.Person(UserId, Email, Roles.Customer);
+    public Actor Actor => Actor.Person(UserId, Email, Roles.Customer).In(OrganizationId, MemberRoles.Owner);
 }
 
 /// <summary>
@@ -33,7 +34,7 @@ public static class CustomerAccounts
         await db.SaveChangesAsync();
         var users = services.GetRequiredService<UserManager<PortalUser>>();
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        user.JoinOrganization(organization);
+        user.JoinAs(db, organization.Id);
         Assert.True((await users.CreateAsync(user, password)).Succeeded, $"The account {email} could not be created.");
         Assert.True((await users.AddToRoleAsync(user, Roles.Customer)).Succeeded, $"{email} could not be made a customer.");
         return new CustomerAccount(organization.Id, user.Id, email);

@@ -11,6 +11,7 @@ using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
 using Portal.Domain.Pricing;
@@ -35,6 +36,9 @@ public sealed class DomainFixture : IAsyncDisposable
     public Organization Contoso { get; private set; } = null!;
 
     public static Actor Customer { get; } = Actor.Person("customer-1", "ana@contoso.example", Roles.Customer);
+    /// <summary><see cref="Customer"/> acting as a member of the organization, an owner unless <paramref name="roles"/> says otherwise.</summary>
+    public static Actor CustomerIn(Guid organizationId, MemberRoles roles = MemberRoles.Owner) => Customer.In(organizationId, roles);
+
     public static Actor Support { get; } = Actor.Person("support-1", "sam@keymetric.example", Roles.Support);
     public static Actor Sales { get; } = Actor.Person("sales-1", "sue@keymetric.example", Roles.Sales);
     public static Actor Admin { get; } = Actor.Person("admin-1", "ada@keymetric.example", Roles.Admin);
@@ -141,7 +145,7 @@ public sealed class DomainFixture : IAsyncDisposable
         DiscountKind kind, int? percent = null, DateTimeOffset? validUntil = null, Organization? organization = null)
     {
         var discounts = Get<DiscountService>();
-        var application = await discounts.SubmitAsync((organization ?? Contoso).Id, kind, $"Evidence for {kind}", [], Customer);
+        var application = await discounts.SubmitAsync((organization ?? Contoso).Id, kind, $"Evidence for {kind}", [], DomainFixture.CustomerIn((organization ?? Contoso).Id));
         return await discounts.ApproveAsync(application.Id, percent, validUntil, note: null, Sales);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
@@ -60,7 +61,9 @@ public sealed class OrderBuilder(IServiceProvider services, Guid organizationId,
                 .SingleAsync(p => productId == null || p.Id == productId);
             cart = Carts.Of(product, _packs, _upgrades);
         }
-        return await services.GetRequiredService<OrderService>().PlaceAsync(_organizationId, _buyer, _buyer.Name, cart);
+        // A buyer the test did not place in an organization buys as an owner of the order's organization.
+        var buyer = _buyer.Member is null ? _buyer.In(_organizationId, MemberRoles.Owner) : _buyer;
+        return await services.GetRequiredService<OrderService>().PlaceAsync(_organizationId, buyer, buyer.Name, cart);
     }
 
     /// <summary>

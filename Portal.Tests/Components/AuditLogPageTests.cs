@@ -22,10 +22,10 @@ public sealed class AuditLogPageTests : IAsyncLifetime
         _fx = await DomainFixture.CreateAsync();
         _fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
         var discounts = _fx.Get<DiscountService>();
-        var contoso = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 123", [], DomainFixture.Customer);
+        var contoso = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 123", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         _fx.Clock.Advance(TimeSpan.FromDays(2));
         await discounts.ApproveAsync(contoso.Id, 40, null, null, DomainFixture.Sales);
-        await discounts.SubmitAsync(_fabrikam.Id, DiscountKind.Educational, "University", [], DomainFixture.Customer);
+        await discounts.SubmitAsync(_fabrikam.Id, DiscountKind.Educational, "University", [], DomainFixture.CustomerIn(_fabrikam.Id));
         _fx.Clock.Advance(TimeSpan.FromDays(2));
         await _fx.Get<StaffAccounts>().CreateAsync("sam@keymetric.example", Roles.Support, DomainFixture.Admin);
     }

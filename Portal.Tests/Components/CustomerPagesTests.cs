@@ -34,7 +34,7 @@ public sealed class CustomerPagesTests : IAsyncLifetime
         await _fx.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
         await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ana@contoso.example");
         await _fx.PurchaseAsync(_fx.Contoso, 25, 10);
-        await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.Customer);
+        await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
 
         var cut = page.RenderPage<CustomerDirectory>();
@@ -75,9 +75,9 @@ public sealed class CustomerPagesTests : IAsyncLifetime
         var licenses = await _fx.PurchaseAsync(_fx.Contoso, 25);
         await _fx.Order().Packs((5, 2)).PlaceAsync();
         var evaluations = _fx.Get<EvaluationService>();
-        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot group needs a sprint", DomainFixture.Customer);
-        await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.Customer);
+        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
+        await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot group needs a sprint", DomainFixture.CustomerIn(_fx.Contoso.Id));
+        await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         await RecordStaffOnlyAsync(_fx.Contoso.Id, StaffNote);
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation");
         await CustomerPageContext.AddMemberAsync(_fx, fabrikam, "olga@fabrikam.example");

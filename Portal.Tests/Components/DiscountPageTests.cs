@@ -134,7 +134,7 @@ public sealed class DiscountPageTests
     {
         await using var domain = await DomainFixture.CreateAsync();
         var charity = await domain.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
-        await domain.Get<DiscountService>().SubmitAsync(charity.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.Customer);
+        await domain.Get<DiscountService>().SubmitAsync(charity.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.CustomerIn(charity.Id));
         await using var page = await CustomerPageContext.CreateAsync(domain, charity, "olga@fabrikam.example");
         var cut = page.RenderPage<DiscountsPage>();
 
@@ -152,7 +152,7 @@ public sealed class DiscountPageTests
         await using var domain = await DomainFixture.CreateAsync();
         var charity = await domain.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
         var discounts = domain.Get<DiscountService>();
-        var applied = await discounts.SubmitAsync(charity.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.Customer);
+        var applied = await discounts.SubmitAsync(charity.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.CustomerIn(charity.Id));
         await discounts.ApproveAsync(applied.Id, 40, DomainFixture.Start.AddDays(180), "Welcome aboard.", DomainFixture.Sales);
         await using var page = await CustomerPageContext.CreateAsync(domain, charity, "olga@fabrikam.example");
 
@@ -173,9 +173,9 @@ public sealed class DiscountPageTests
         await using var domain = await DomainFixture.CreateAsync();
         var charity = await domain.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
         var discounts = domain.Get<DiscountService>();
-        var crossGrade = await discounts.SubmitAsync(charity.Id, DiscountKind.CrossGrade, "We use a rival product.", [], DomainFixture.Customer);
+        var crossGrade = await discounts.SubmitAsync(charity.Id, DiscountKind.CrossGrade, "We use a rival product.", [], DomainFixture.CustomerIn(charity.Id));
         await discounts.DenyAsync(crossGrade.Id, "We need an invoice of the product you are moving from.", DomainFixture.Sales);
-        var nonprofit = await discounts.SubmitAsync(charity.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.Customer);
+        var nonprofit = await discounts.SubmitAsync(charity.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.CustomerIn(charity.Id));
         await discounts.ApproveAsync(nonprofit.Id, 40, DomainFixture.Start.AddDays(30), null, DomainFixture.Sales);
         domain.Clock.Advance(TimeSpan.FromDays(31));
         await using var page = await CustomerPageContext.CreateAsync(domain, charity, "olga@fabrikam.example");

@@ -37,7 +37,7 @@ public sealed class EvaluationDownloadTests
     public async Task A_member_gets_the_license_file_as_an_attachment_with_the_stored_key()
     {
         await using var domain = await DomainFixture.CreateAsync();
-        var evaluation = await domain.Get<EvaluationService>().StartAsync(domain.Contoso.Id, domain.OfficeStatus.Id, DomainFixture.Customer);
+        var evaluation = await domain.Get<EvaluationService>().StartAsync(domain.Contoso.Id, domain.OfficeStatus.Id, DomainFixture.CustomerIn(domain.Contoso.Id));
         var member = await CustomerPageContext.AddMemberAsync(domain, domain.Contoso, "ana@contoso.example");
 
         var (result, http) = await DownloadAsync(domain, evaluation.Id, CustomerPageContext.Principal(member, domain.Contoso));
@@ -60,7 +60,7 @@ public sealed class EvaluationDownloadTests
     {
         await using var domain = await DomainFixture.CreateAsync();
         var fabrikam = await domain.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
-        var theirs = await domain.Get<EvaluationService>().StartAsync(fabrikam.Id, domain.OfficeStatus.Id, DomainFixture.Customer);
+        var theirs = await domain.Get<EvaluationService>().StartAsync(fabrikam.Id, domain.OfficeStatus.Id, DomainFixture.CustomerIn(fabrikam.Id));
         var member = await CustomerPageContext.AddMemberAsync(domain, domain.Contoso, "ana@contoso.example");
 
         var (result, _) = await DownloadAsync(domain, theirs.Id, CustomerPageContext.Principal(member, domain.Contoso));

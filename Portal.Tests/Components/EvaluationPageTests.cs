@@ -17,7 +17,7 @@ public sealed class EvaluationPageTests
     private static EvaluationService Service(DomainFixture domain) => domain.Get<EvaluationService>();
 
     private static Task<Evaluation> StartAsync(DomainFixture domain) =>
-        Service(domain).StartAsync(domain.Contoso.Id, domain.OfficeStatus.Id, DomainFixture.Customer);
+        Service(domain).StartAsync(domain.Contoso.Id, domain.OfficeStatus.Id, DomainFixture.CustomerIn(domain.Contoso.Id));
 
     private static IElement Button(IRenderedComponent<EvaluationPage> cut, string text) =>
         cut.FindAll("button").Single(b => b.TextContent.Trim() == text);
@@ -188,7 +188,7 @@ public sealed class EvaluationPageTests
     {
         await using var domain = await DomainFixture.CreateAsync();
         var evaluation = await StartAsync(domain);
-        await Service(domain).RequestExtensionAsync(domain.Contoso.Id, evaluation.Id, 21, Reason, DomainFixture.Customer);
+        await Service(domain).RequestExtensionAsync(domain.Contoso.Id, evaluation.Id, 21, Reason, DomainFixture.CustomerIn(domain.Contoso.Id));
         await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
 
         var cut = page.RenderPage<EvaluationPage>();
@@ -207,7 +207,7 @@ public sealed class EvaluationPageTests
     {
         await using var domain = await DomainFixture.CreateAsync();
         var evaluation = await StartAsync(domain);
-        var asked = await Service(domain).RequestExtensionAsync(domain.Contoso.Id, evaluation.Id, 21, Reason, DomainFixture.Customer);
+        var asked = await Service(domain).RequestExtensionAsync(domain.Contoso.Id, evaluation.Id, 21, Reason, DomainFixture.CustomerIn(domain.Contoso.Id));
         domain.Clock.Advance(TimeSpan.FromDays(2));
         await Service(domain).GrantAsync(asked.Id, 14, "Enjoy the extra time.", DomainFixture.Support);
         await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
@@ -229,7 +229,7 @@ public sealed class EvaluationPageTests
     {
         await using var domain = await DomainFixture.CreateAsync();
         var evaluation = await StartAsync(domain);
-        var asked = await Service(domain).RequestExtensionAsync(domain.Contoso.Id, evaluation.Id, 21, Reason, DomainFixture.Customer);
+        var asked = await Service(domain).RequestExtensionAsync(domain.Contoso.Id, evaluation.Id, 21, Reason, DomainFixture.CustomerIn(domain.Contoso.Id));
         await Service(domain).DenyAsync(asked.Id, "Three months is the longest we can offer.", DomainFixture.Support);
         await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
 

@@ -22,8 +22,8 @@ public sealed class OrganizationScopeTests
     {
         await using var domain = await DomainFixture.CreateAsync();
         var fabrikam = await domain.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
-        var theirs = await domain.Get<EvaluationService>().StartAsync(fabrikam.Id, domain.OfficeStatus.Id, DomainFixture.Customer);
-        await domain.Get<EvaluationService>().RequestExtensionAsync(fabrikam.Id, theirs.Id, 14, OtherReason, DomainFixture.Customer);
+        var theirs = await domain.Get<EvaluationService>().StartAsync(fabrikam.Id, domain.OfficeStatus.Id, DomainFixture.CustomerIn(fabrikam.Id));
+        await domain.Get<EvaluationService>().RequestExtensionAsync(fabrikam.Id, theirs.Id, 14, OtherReason, DomainFixture.CustomerIn(fabrikam.Id));
         await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
 
         var cut = page.RenderPage<EvaluationPage>();
@@ -41,7 +41,7 @@ public sealed class OrganizationScopeTests
         await using var domain = await DomainFixture.CreateAsync();
         var fabrikam = await domain.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
         var discounts = domain.Get<DiscountService>();
-        var theirs = await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Nonprofit, OtherEvidence, [], DomainFixture.Customer);
+        var theirs = await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Nonprofit, OtherEvidence, [], DomainFixture.CustomerIn(fabrikam.Id));
         await discounts.ApproveAsync(theirs.Id, 40, null, "Welcome, Fabrikam", DomainFixture.Sales);
         await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
 

@@ -61,7 +61,7 @@ internal sealed class CustomerPageContext : IAsyncDisposable
     {
         await using var db = domain.Db();
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        user.JoinOrganization(await db.Organizations.SingleAsync(o => o.Id == organization.Id));
+        user.JoinAs(db, organization.Id);
         db.Users.Add(user);
         await db.SaveChangesAsync();
         return user;

@@ -278,13 +278,13 @@ public sealed class StaffDeskTests : IAsyncLifetime
     {
         _fx.Clock.Advance(TimeSpan.FromMinutes(5));
         return await Discounts.SubmitAsync(organization.Id, kind, evidence ?? $"Evidence for {kind}",
-            attach ? [DiscountAttachment.FromUpload("charity.pdf", Pdf)] : [], DomainFixture.Customer);
+            attach ? [DiscountAttachment.FromUpload("charity.pdf", Pdf)] : [], DomainFixture.CustomerIn(organization.Id));
     }
 
     private async Task<ExtensionRequest> AskForMoreTimeAsync(int days, string reason)
     {
-        var evaluation = await Evaluations.StartAsync(_fabrikam.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        return await Evaluations.RequestExtensionAsync(_fabrikam.Id, evaluation.Id, days, reason, DomainFixture.Customer);
+        var evaluation = await Evaluations.StartAsync(_fabrikam.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fabrikam.Id));
+        return await Evaluations.RequestExtensionAsync(_fabrikam.Id, evaluation.Id, days, reason, DomainFixture.CustomerIn(_fabrikam.Id));
     }
 
     private static IRenderedComponent<DiscountCasePage> Case(StaffPageContext page, Guid id)

@@ -60,7 +60,7 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
     {
         await Catalog.ChangeEvaluationTermsAsync(_fx.OfficeStatus.Id, EvaluationTerms.Create(14, 50, 7, 28), DomainFixture.Admin);
 
-        var evaluation = await _fx.Get<EvaluationService>().StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        var evaluation = await _fx.Get<EvaluationService>().StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         Assert.Equal(DomainFixture.Start.AddDays(14), evaluation.ExpiresAt);
         Assert.Equal(50, evaluation.Seats);
@@ -74,12 +74,12 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
     public async Task R9_extension_caps_come_from_the_product_as_it_is_now()
     {
         var evaluations = _fx.Get<EvaluationService>();
-        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
         await Catalog.ChangeEvaluationTermsAsync(_fx.OfficeStatus.Id, EvaluationTerms.Create(30, 250, 10, 35), DomainFixture.Admin);
 
         var tooMany = await Assert.ThrowsAsync<DomainException>(() =>
-            evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 11, "Pilot", DomainFixture.Customer));
-        var request = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.Customer);
+            evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 11, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id)));
+        var request = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
         var pastTheLimit = await Assert.ThrowsAsync<DomainException>(() => evaluations.GrantAsync(request.Id, 10, null, DomainFixture.Support));
 
         Assert.Equal("Ask for between 1 and 10 days.", tooMany.Message);
@@ -92,9 +92,9 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
     public async Task R9_an_evaluation_keeps_the_seats_it_started_with_when_its_key_is_signed_again()
     {
         var evaluations = _fx.Get<EvaluationService>();
-        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
         await Catalog.ChangeEvaluationTermsAsync(_fx.OfficeStatus.Id, EvaluationTerms.Create(30, 25, 30, 90), DomainFixture.Admin);
-        var request = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.Customer);
+        var request = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         await evaluations.GrantAsync(request.Id, 10, null, DomainFixture.Support);
 
@@ -138,7 +138,7 @@ public sealed class CatalogSettingsTests : IAsyncLifetime
         await Catalog.ChangeDiscountPercentAsync(DiscountKind.Nonprofit, 35, DomainFixture.Admin);
         await Catalog.ChangeDiscountValidityAsync(180, DomainFixture.Admin);
         var discounts = _fx.Get<DiscountService>();
-        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 1234", [], DomainFixture.Customer);
+        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 1234", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var approved = await discounts.ApproveAsync(application.Id, percent: null, validUntil: null, note: null, DomainFixture.Sales);
 

@@ -22,8 +22,8 @@ public sealed class CustomerOverviewTests : IAsyncLifetime
         await _fx.PurchaseAsync(_fx.Contoso, 25, 5);
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
         await _fx.PurchaseAsync(fabrikam, 100);
-        var evaluation = await _fx.Get<EvaluationService>().StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        await _fx.Get<EvaluationService>().RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 5, "Pilot", DomainFixture.Customer);
+        var evaluation = await _fx.Get<EvaluationService>().StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
+        await _fx.Get<EvaluationService>().RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 5, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
         _fx.Clock.Advance(TimeSpan.FromDays(10));
         await using var db = _fx.Db();
 
@@ -45,9 +45,9 @@ public sealed class CustomerOverviewTests : IAsyncLifetime
     public async Task The_overview_names_the_discount_in_force_and_counts_pending_applications()
     {
         var discounts = _fx.Get<DiscountService>();
-        var approved = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity no. 1234567", [], DomainFixture.Customer);
+        var approved = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity no. 1234567", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         await discounts.ApproveAsync(approved.Id, 40, null, "Welcome", DomainFixture.Sales);
-        await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "We used BrandX", [], DomainFixture.Customer);
+        await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "We used BrandX", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         await using var db = _fx.Db();
 
         var overview = await CustomerOverview.LoadAsync(db, _fx.Contoso.Id, _fx.Clock.GetUtcNow());

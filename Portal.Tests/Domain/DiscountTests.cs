@@ -4,6 +4,7 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
 using Portal.Domain.History;
 using Portal.Tests.Builders;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Domain;
 
@@ -24,7 +25,7 @@ public sealed class DiscountTests : IAsyncLifetime
     public async Task An_application_keeps_its_evidence_and_attachments_in_the_database()
     {
         var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Registered charity 1234567",
-            [DiscountAttachment.FromUpload("charity.pdf", Pdf), DiscountAttachment.FromUpload("../../logo.png", Png)], DomainFixture.Customer);
+            [DiscountAttachment.FromUpload("charity.pdf", Pdf), DiscountAttachment.FromUpload("../../logo.png", Png)], DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         await using var db = _fx.Db();
         var stored = await db.DiscountApplications.Include(a => a.Attachments).SingleAsync(a => a.Id == application.Id);
@@ -68,7 +69,7 @@ public sealed class DiscountTests : IAsyncLifetime
     [Fact]
     public async Task Approval_without_a_percent_uses_the_configured_default_for_the_kind()
     {
-        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Governmental, "City of Springfield", [], DomainFixture.Customer);
+        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Governmental, "City of Springfield", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var approved = await Discounts.ApproveAsync(application.Id, percent: null, validUntil: null, "Verified", DomainFixture.Sales);
 
@@ -82,7 +83,7 @@ public sealed class DiscountTests : IAsyncLifetime
     [Fact]
     public async Task An_application_is_decided_exactly_once_when_two_sales_staff_press_at_the_same_moment()
     {
-        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Educational, "University", [], DomainFixture.Customer);
+        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Educational, "University", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
         {
@@ -144,16 +145,16 @@ public sealed class DiscountTests : IAsyncLifetime
     {
         await using var db = _fx.Db();
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        user.JoinOrganization(await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id));
+        user.JoinAs(db, _fx.Contoso.Id);
         db.Users.Add(user);
         await db.SaveChangesAsync();
-        return Actor.Person(user.Id, email, Roles.Customer);
+        return Actor.Person(user.Id, email, Roles.Customer).In(_fx.Contoso.Id, MemberRoles.Owner);
     }
 
     [Fact]
     public async Task Only_sales_or_admin_decide_and_a_denial_needs_a_reason()
     {
-        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity", [], DomainFixture.Customer);
+        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var bySupport = await Assert.ThrowsAsync<DomainException>(() => Discounts.ApproveAsync(application.Id, 40, null, null, DomainFixture.Support));
         var noReason = await Assert.ThrowsAsync<DomainException>(() => Discounts.DenyAsync(application.Id, "  ", DomainFixture.Sales));
@@ -165,10 +166,10 @@ public sealed class DiscountTests : IAsyncLifetime
     [Fact]
     public async Task A_second_pending_application_of_the_same_kind_is_refused()
     {
-        await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity", [], DomainFixture.Customer);
+        await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var error = await Assert.ThrowsAsync<DomainException>(() =>
-            Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity again", [], DomainFixture.Customer));
+            Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity again", [], DomainFixture.CustomerIn(_fx.Contoso.Id)));
 
         Assert.Contains("already have an application", error.Message);
     }

@@ -17,7 +17,7 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
 
     private EvaluationService Evaluations => _fx.Get<EvaluationService>();
 
-    private Task<Evaluation> StartAsync() => Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+    private Task<Evaluation> StartAsync() => Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
 
     [Fact]
     public async Task R9_an_evaluation_runs_30_days_with_an_expiring_key()
@@ -78,7 +78,7 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
     public async Task R9_support_grants_an_extension_and_the_key_is_reissued_with_the_new_expiry()
     {
         var evaluation = await StartAsync();
-        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot with a second site", DomainFixture.Customer);
+        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot with a second site", DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var extended = await Evaluations.GrantAsync(request.Id, 14, "Good luck with the pilot", DomainFixture.Support);
 
@@ -94,7 +94,7 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
     public async Task R9_an_extension_beyond_max_extension_days_is_refused_for_support_and_allowed_for_an_admin()
     {
         var evaluation = await StartAsync();
-        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Long rollout", DomainFixture.Customer);
+        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Long rollout", DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var error = await Assert.ThrowsAsync<DomainException>(() => Evaluations.GrantAsync(request.Id, 31, null, DomainFixture.Support));
         var byAdmin = await Evaluations.GrantAsync(request.Id, 31, null, DomainFixture.Admin);
@@ -109,10 +109,10 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
         var evaluation = await StartAsync();
         for (var round = 0; round < 2; round++)
         {
-            var granted = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "More testing", DomainFixture.Customer);
+            var granted = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "More testing", DomainFixture.CustomerIn(_fx.Contoso.Id));
             await Evaluations.GrantAsync(granted.Id, 30, null, DomainFixture.Support);
         }
-        var fourth = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 5, "Board meeting next week", DomainFixture.Customer);
+        var fourth = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 5, "Board meeting next week", DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var error = await Assert.ThrowsAsync<DomainException>(() => Evaluations.GrantAsync(fourth.Id, 5, null, DomainFixture.Support));
         var byAdmin = await Evaluations.GrantAsync(fourth.Id, 5, "Exception approved", DomainFixture.Admin);
@@ -126,7 +126,7 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
     {
         var evaluation = await StartAsync();
         _fx.Clock.Advance(TimeSpan.FromDays(40));
-        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Back from holidays", DomainFixture.Customer);
+        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Back from holidays", DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var extended = await Evaluations.GrantAsync(request.Id, 10, null, DomainFixture.Support);
 
@@ -137,7 +137,7 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
     public async Task R9_a_request_is_decided_exactly_once_when_two_staff_press_at_the_same_moment()
     {
         var evaluation = await StartAsync();
-        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.Customer);
+        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var outcomes = await Task.WhenAll(
             Attempt(() => Evaluations.GrantAsync(request.Id, 10, null, DomainFixture.Support)),
@@ -158,9 +158,9 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
     public async Task R9_a_grant_emails_the_new_expiry_and_a_denial_the_reason_to_the_billing_contact()
     {
         var evaluation = await StartAsync();
-        var first = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot", DomainFixture.Customer);
+        var first = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
         await Evaluations.GrantAsync(first.Id, 14, "Good luck", DomainFixture.Support);
-        var second = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 20, "Board meets late", DomainFixture.Customer);
+        var second = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 20, "Board meets late", DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         await Evaluations.DenyAsync(second.Id, "Please buy seats now", DomainFixture.Support);
 
@@ -178,11 +178,11 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
     public async Task R9_a_customer_cannot_decide_and_cannot_ask_twice_at_once()
     {
         var evaluation = await StartAsync();
-        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.Customer);
+        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var decide = await Assert.ThrowsAsync<DomainException>(() => Evaluations.GrantAsync(request.Id, 10, null, DomainFixture.Customer));
         var twice = await Assert.ThrowsAsync<DomainException>(() =>
-            Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 5, "More", DomainFixture.Customer));
+            Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 5, "More", DomainFixture.CustomerIn(_fx.Contoso.Id)));
 
         Assert.Contains("Only Support staff", decide.Message);
         Assert.Contains("already have an extension request", twice.Message);
@@ -195,7 +195,7 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
 
         var error = await Assert.ThrowsAsync<DomainException>(() =>
-            Evaluations.RequestExtensionAsync(fabrikam.Id, evaluation.Id, 10, "Mine now", DomainFixture.Customer));
+            Evaluations.RequestExtensionAsync(fabrikam.Id, evaluation.Id, 10, "Mine now", DomainFixture.CustomerIn(fabrikam.Id)));
 
         Assert.Contains("does not exist", error.Message);
     }

@@ -185,9 +185,9 @@ public sealed class LicensingRulesTests : IAsyncLifetime
     public async Task R7_expired_denied_and_pending_discounts_do_not_apply()
     {
         await _fx.ApprovedDiscountAsync(DiscountKind.Educational, percent: 40, validUntil: _fx.Clock.GetUtcNow().AddDays(10));
-        var denied = await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Governmental, "City council", [], DomainFixture.Customer);
+        var denied = await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Governmental, "City council", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         await _fx.Get<DiscountService>().DenyAsync(denied.Id, "Not a public body", DomainFixture.Sales);
-        await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity no. 123", [], DomainFixture.Customer);
+        await _fx.Get<DiscountService>().SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity no. 123", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         _fx.Clock.Advance(TimeSpan.FromDays(11));
         await using var db = _fx.Db();
 

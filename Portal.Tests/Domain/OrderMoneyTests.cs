@@ -6,6 +6,7 @@ using Portal.Domain.Ordering;
 using Portal.Domain.Pricing;
 using Portal.Tests.Builders;
 using static Portal.Tests.Builders.DomainFixture;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Domain;
 
@@ -26,9 +27,9 @@ public sealed class OrderMoneyTests : IAsyncLifetime
     public async Task A_placed_order_reads_back_with_every_amount_and_its_currency()
     {
         var discounts = _fx.Get<DiscountService>();
-        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Educational, "University", [], Customer);
+        var application = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Educational, "University", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         await discounts.ApproveAsync(application.Id, 40, null, null, Sales);
-        var placed = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, Buyer, "buyer@contoso.example", TwoTenUserPacks);
+        var placed = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, Buyer.In(_fx.Contoso.Id, MemberRoles.Owner), "buyer@contoso.example", TwoTenUserPacks);
 
         await using var db = _fx.Db();
         var stored = await db.Orders.AsNoTracking().Include(o => o.Lines).SingleAsync(o => o.Id == placed.Id);
@@ -42,8 +43,8 @@ public sealed class OrderMoneyTests : IAsyncLifetime
     public async Task Amounts_are_compared_sorted_and_summed_by_the_database()
     {
         var orders = _fx.Get<OrderService>();
-        await orders.PlaceAsync(_fx.Contoso.Id, Buyer, "buyer@contoso.example", TwoTenUserPacks);
-        await orders.PlaceAsync(_fx.Contoso.Id, Buyer, "buyer@contoso.example", new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(1).Id, 1)], []));
+        await orders.PlaceAsync(_fx.Contoso.Id, Buyer.In(_fx.Contoso.Id, MemberRoles.Owner), "buyer@contoso.example", TwoTenUserPacks);
+        await orders.PlaceAsync(_fx.Contoso.Id, Buyer.In(_fx.Contoso.Id, MemberRoles.Owner), "buyer@contoso.example", new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(1).Id, 1)], []));
         await using var db = _fx.Db();
 
         Assert.Equal([Usd(4_900), Usd(84_000)], await db.Orders.OrderBy(o => o.Total.Minor).Select(o => o.Total).ToListAsync());

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Organizations;
@@ -152,7 +151,7 @@ public sealed class OrganizationDirectoryTests : IAsyncLifetime
         await using (var write = _fx.Db())
         {
             var unconfirmed = new Portal.Domain.Accounts.PortalUser { UserName = "ana@contoso.example", Email = "ana@contoso.example" };
-            unconfirmed.JoinOrganization(await write.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id));
+            unconfirmed.JoinAs(write, _fx.Contoso.Id);
             write.Users.Add(unconfirmed);
             await write.SaveChangesAsync();
         }
@@ -172,13 +171,13 @@ public sealed class OrganizationDirectoryTests : IAsyncLifetime
     {
         var member = await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ana@contoso.example");
         var evaluations = _fx.Get<EvaluationService>();
-        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        var first = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot group", Portal.Domain.Accounts.Actor.Person(member.Id, "ana", "Customer"));
+        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
+        var first = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot group", Portal.Domain.Accounts.Actor.Person(member.Id, "ana", "Customer").In(_fx.Contoso.Id, Portal.Domain.Members.MemberRoles.Technical));
         await evaluations.DenyAsync(first.Id, "Please buy instead.", DomainFixture.Support);
         _fx.Clock.Advance(TimeSpan.FromDays(1));
-        var second = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 7, "Board meets Friday", DomainFixture.Customer);
+        var second = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 7, "Board meets Friday", DomainFixture.CustomerIn(_fx.Contoso.Id));
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation");
-        await evaluations.StartAsync(fabrikam.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        await evaluations.StartAsync(fabrikam.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(fabrikam.Id));
         await using var db = _fx.Db();
 
         var found = Assert.Single(await OrganizationDirectory.EvaluationsAsync(db, _fx.Contoso.Id));
@@ -198,12 +197,12 @@ public sealed class OrganizationDirectoryTests : IAsyncLifetime
         var discounts = _fx.Get<DiscountService>();
         var nonprofit = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, Evidence,
             [DiscountAttachment.FromUpload("charity.pdf", "%PDF-1.4 test"u8.ToArray())],
-            Portal.Domain.Accounts.Actor.Person(member.Id, "ana", "Customer"));
+            Portal.Domain.Accounts.Actor.Person(member.Id, "ana", "Customer").In(_fx.Contoso.Id, Portal.Domain.Members.MemberRoles.Billing));
         await discounts.ApproveAsync(nonprofit.Id, 40, null, "Welcome", DomainFixture.Sales);
         _fx.Clock.Advance(TimeSpan.FromDays(1));
-        var crossGrade = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "We use Rival 3.", [], DomainFixture.Customer);
+        var crossGrade = await discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.CrossGrade, "We use Rival 3.", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation");
-        await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Educational, "University", [], DomainFixture.Customer);
+        await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Educational, "University", [], DomainFixture.CustomerIn(fabrikam.Id));
         await using var db = _fx.Db();
 
         var applications = await OrganizationDirectory.DiscountApplicationsAsync(db, _fx.Contoso.Id);
@@ -217,10 +216,10 @@ public sealed class OrganizationDirectoryTests : IAsyncLifetime
 
     private async Task<(Guid DiscountId, Guid RequestId)> PendingRequestsAsync(Guid organizationId)
     {
-        var discount = await _fx.Get<DiscountService>().SubmitAsync(organizationId, DiscountKind.Nonprofit, Evidence, [], DomainFixture.Customer);
+        var discount = await _fx.Get<DiscountService>().SubmitAsync(organizationId, DiscountKind.Nonprofit, Evidence, [], DomainFixture.CustomerIn(organizationId));
         var evaluations = _fx.Get<EvaluationService>();
-        var evaluation = await evaluations.StartAsync(organizationId, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        var request = await evaluations.RequestExtensionAsync(organizationId, evaluation.Id, 14, "Pilot group", DomainFixture.Customer);
+        var evaluation = await evaluations.StartAsync(organizationId, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(organizationId));
+        var request = await evaluations.RequestExtensionAsync(organizationId, evaluation.Id, 14, "Pilot group", DomainFixture.CustomerIn(organizationId));
         return (discount.Id, request.Id);
     }
 }

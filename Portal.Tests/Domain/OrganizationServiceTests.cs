@@ -5,6 +5,7 @@ using Portal.Domain.Data;
 using Portal.Domain.History;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Domain;
 
@@ -18,10 +19,10 @@ public sealed class OrganizationServiceTests
     {
         await using var db = domain.Db();
         var user = new PortalUser { UserName = email, Email = email };
-        user.JoinOrganization(await db.Organizations.SingleAsync(o => o.Id == organization.Id));
+        user.JoinAs(db, organization.Id);
         db.Users.Add(user);
         await db.SaveChangesAsync();
-        return Actor.Person(user.Id, email, Roles.Customer);
+        return Actor.Person(user.Id, email, Roles.Customer).In(organization.Id, MemberRoles.Owner);
     }
 
     private static async Task<Organization> StoredAsync(DomainFixture domain, Guid id)
@@ -122,7 +123,7 @@ public sealed class OrganizationServiceTests
         var error = await Assert.ThrowsAsync<DomainException>(() => Service(domain).UpdateProfileAsync(
             domain.Contoso.Id, "Taken over", OrganizationKind.Commercial, "GB", "olga@fabrikam.example", outsider));
 
-        Assert.Contains("Only members of Contoso Ltd", error.Message);
+        Assert.Contains("Only members of the organization can change", error.Message);
         Assert.Equal("Contoso Ltd", (await StoredAsync(domain, domain.Contoso.Id)).Name);
         Assert.Empty(await ProfileEventsAsync(domain));
     }

@@ -1,5 +1,4 @@
 using Portal.Domain;
-using Portal.Domain.Accounts;
 using Portal.Domain.Organizations;
 
 namespace Portal.Tests.Domain;
@@ -49,20 +48,6 @@ public sealed class OrganizationTests
     {
         Assert.Throws<DomainException>(() =>
             Organization.Register("Fabrikam", (OrganizationKind)42, "US", "b@f.example", Now));
-    }
-
-    [Fact]
-    public void A_member_cannot_move_to_another_organization()
-    {
-        var first = Organization.Register("First", OrganizationKind.Commercial, "US", "a@first.example", Now);
-        var second = Organization.Register("Second", OrganizationKind.Commercial, "US", "a@second.example", Now);
-        var user = new PortalUser();
-        user.JoinOrganization(first);
-
-        var error = Assert.Throws<DomainException>(() => user.JoinOrganization(second));
-
-        Assert.Contains("already belongs", error.Message);
-        Assert.Equal(first.Id, user.OrganizationId);
     }
 
     [Fact]

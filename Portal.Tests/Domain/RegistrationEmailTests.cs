@@ -7,6 +7,7 @@ using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
 using Portal.Tests.Fakes;
 using Portal.Tests.Integration;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Domain;
 
@@ -82,7 +83,7 @@ public sealed class RegistrationEmailTests
 
         // A member of the organization asks, as the customer pages do.
         var member = await db.Users.SingleAsync(u => u.Email == DevelopmentData.CustomerEmail);
-        var customer = Actor.Person(member.Id, member.Email!, Roles.Customer);
+        var customer = Actor.Person(member.Id, member.Email!, Roles.Customer).In(organization.Id, MemberRoles.Owner);
         var registration = scope.ServiceProvider.GetRequiredService<RegistrationEmail>();
         await registration.ResendAsync(db, organization.Id, "it@contoso.example", customer);
         await registration.ResendAsync(db, organization.Id, "it@contoso.example", customer);

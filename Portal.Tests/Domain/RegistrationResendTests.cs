@@ -4,6 +4,7 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Licensing;
 using Portal.Tests.Builders;
 using Portal.Tests.Components;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Domain;
 
@@ -52,7 +53,7 @@ public sealed class RegistrationResendTests : IAsyncLifetime
         var member = await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ana@contoso.example");
         await using var db = _fx.Db();
 
-        await Registration.ResendAsync(db, _fx.Contoso.Id, "ana@contoso.example", Actor.Person(member.Id, "ana@contoso.example", Roles.Customer));
+        await Registration.ResendAsync(db, _fx.Contoso.Id, "ana@contoso.example", Actor.Person(member.Id, "ana@contoso.example", Roles.Customer).In(_fx.Contoso.Id, MemberRoles.Technical));
 
         Assert.Equal(["ana@contoso.example", "billing@contoso.example"], (await db.OutboxMessages.SingleAsync()).To);
     }
@@ -91,7 +92,7 @@ public sealed class RegistrationResendTests : IAsyncLifetime
 
         var staff = await Assert.ThrowsAsync<DomainException>(() => Registration.ResendAsync(db, fabrikam.Id, null, DomainFixture.Support));
         var customer = await Assert.ThrowsAsync<DomainException>(() => Registration.ResendAsync(
-            db, fabrikam.Id, "olga@fabrikam.example", Actor.Person(member.Id, "olga@fabrikam.example", Roles.Customer)));
+            db, fabrikam.Id, "olga@fabrikam.example", Actor.Person(member.Id, "olga@fabrikam.example", Roles.Customer).In(fabrikam.Id, MemberRoles.Technical)));
 
         Assert.Equal("Fabrikam Foundation has no active licenses, so there is no registration email to send.", staff.Message);
         Assert.Equal("Your organization has no active licenses to send.", customer.Message);

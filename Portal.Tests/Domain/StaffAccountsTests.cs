@@ -50,7 +50,7 @@ public sealed class StaffAccountsTests : IAsyncLifetime
         var user = await users.FindByEmailAsync("sam@keymetric.example");
         Assert.NotNull(user);
         Assert.Equal(invitation.UserId, user.Id);
-        Assert.Null(user.OrganizationId);
+        Assert.Null(user.ChosenOrganizationId);
         Assert.False(await users.HasPasswordAsync(user));
         Assert.True(user.EmailConfirmed);
         Assert.True(user.LockoutEnabled);

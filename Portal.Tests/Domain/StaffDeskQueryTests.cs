@@ -84,12 +84,12 @@ public sealed class StaffDeskQueryTests : IAsyncLifetime
     {
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
         var evaluations = _fx.Get<EvaluationService>();
-        var ours = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        var theirs = await evaluations.StartAsync(fabrikam.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        var decided = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, ours.Id, 10, "Pilot", DomainFixture.Customer);
+        var ours = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
+        var theirs = await evaluations.StartAsync(fabrikam.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(fabrikam.Id));
+        var decided = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, ours.Id, 10, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
         await evaluations.GrantAsync(decided.Id, 10, null, DomainFixture.Support);
         _fx.Clock.Advance(TimeSpan.FromHours(1));
-        var pending = await evaluations.RequestExtensionAsync(fabrikam.Id, theirs.Id, 14, "Board meeting", DomainFixture.Customer);
+        var pending = await evaluations.RequestExtensionAsync(fabrikam.Id, theirs.Id, 14, "Board meeting", DomainFixture.CustomerIn(fabrikam.Id));
         await using var db = _fx.Db();
 
         var all = await ExtensionDesk.QueueAsync(db, new ExtensionQueueQuery(null, null, 1, 10));
@@ -106,12 +106,12 @@ public sealed class StaffDeskQueryTests : IAsyncLifetime
     public async Task R9_an_extension_case_says_how_many_days_support_may_still_grant_under_both_caps()
     {
         var evaluations = _fx.Get<EvaluationService>();
-        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        var first = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Pilot", DomainFixture.Customer);
+        var evaluation = await evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
+        var first = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
         await evaluations.GrantAsync(first.Id, 30, null, DomainFixture.Support);
-        var second = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Second site", DomainFixture.Customer);
+        var second = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Second site", DomainFixture.CustomerIn(_fx.Contoso.Id));
         await evaluations.GrantAsync(second.Id, 25, null, DomainFixture.Support);
-        var third = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Third site", DomainFixture.Customer);
+        var third = await evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 30, "Third site", DomainFixture.CustomerIn(_fx.Contoso.Id));
         await using var db = _fx.Db();
 
         var @case = Assert.IsType<ExtensionCase>(await ExtensionDesk.CaseAsync(db, third.Id, _fx.Clock.GetUtcNow()));
@@ -125,6 +125,6 @@ public sealed class StaffDeskQueryTests : IAsyncLifetime
     private Task<DiscountApplication> SubmitAsync(Organization organization, DiscountKind kind)
     {
         _fx.Clock.Advance(TimeSpan.FromMinutes(5));
-        return Discounts.SubmitAsync(organization.Id, kind, $"Evidence for {kind}", [], DomainFixture.Customer);
+        return Discounts.SubmitAsync(organization.Id, kind, $"Evidence for {kind}", [], DomainFixture.CustomerIn(organization.Id));
     }
 }

@@ -70,10 +70,10 @@ public sealed class StaffPermissionTests
         switch (action)
         {
             case "approve a discount":
-                var toApprove = await discounts.SubmitAsync(fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 1234", [], DomainFixture.Customer);
+                var toApprove = await discounts.SubmitAsync(fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 1234", [], DomainFixture.CustomerIn(fx.Contoso.Id));
                 return actor => discounts.ApproveAsync(toApprove.Id, 40, null, null, actor);
             case "deny a discount":
-                var toDeny = await discounts.SubmitAsync(fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 1234", [], DomainFixture.Customer);
+                var toDeny = await discounts.SubmitAsync(fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 1234", [], DomainFixture.CustomerIn(fx.Contoso.Id));
                 return actor => discounts.DenyAsync(toDeny.Id, "No evidence", actor);
             case "grant an extension":
                 var toGrant = await ExtensionRequestAsync(fx);
@@ -115,8 +115,8 @@ public sealed class StaffPermissionTests
     private static async Task<ExtensionRequest> ExtensionRequestAsync(DomainFixture fx)
     {
         var evaluations = fx.Get<EvaluationService>();
-        var evaluation = await evaluations.StartAsync(fx.Contoso.Id, fx.OfficeStatus.Id, DomainFixture.Customer);
-        return await evaluations.RequestExtensionAsync(fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.Customer);
+        var evaluation = await evaluations.StartAsync(fx.Contoso.Id, fx.OfficeStatus.Id, DomainFixture.CustomerIn(fx.Contoso.Id));
+        return await evaluations.RequestExtensionAsync(fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.CustomerIn(fx.Contoso.Id));
     }
 
     /// <summary>What a staff action leaves behind: audit events, queued emails, licenses, staff accounts and signing keys.</summary>

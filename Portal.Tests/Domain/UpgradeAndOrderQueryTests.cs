@@ -74,7 +74,7 @@ public sealed class UpgradeAndOrderQueryTests : IAsyncLifetime
     {
         var older = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, 5));
         await _fx.ReleaseAsync(7, 0);
-        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example",
+        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.CustomerIn(_fx.Contoso.Id), "ana@contoso.example",
             new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(1).Id, 2), new CartPack(_fx.Pack(10).Id, 1), new CartPack(_fx.Pack(25).Id, 1)], [older.Id]));
         var expected = new[]
         {
@@ -97,7 +97,7 @@ public sealed class UpgradeAndOrderQueryTests : IAsyncLifetime
     public async Task An_orders_view_has_its_amounts_lines_and_licenses_and_another_organizations_order_is_not_found()
     {
         var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
-        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example", _fx.Cart((10, 1)));
+        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.CustomerIn(_fx.Contoso.Id), "ana@contoso.example", _fx.Cart((10, 1)));
         await _fx.Get<FulfilmentService>().FulfilAsync(new PaidCheckout(order.Id, "cs_test_view", "pi_test_view", order.Total, "https://pay.stripe.com/receipts/view"));
         await using var db = _fx.Db();
         var license = await db.Licenses.AsNoTracking().SingleAsync(l => l.OrderId == order.Id);

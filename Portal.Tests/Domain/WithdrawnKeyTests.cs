@@ -22,7 +22,7 @@ public sealed class WithdrawnKeyTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_licenses_key_is_in_no_order_view_license_detail_download_or_email()
     {
-        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.Customer, "ana@contoso.example",
+        var order = await _fx.Get<OrderService>().PlaceAsync(_fx.Contoso.Id, DomainFixture.CustomerIn(_fx.Contoso.Id), "ana@contoso.example",
             new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(25).Id, 1), new CartPack(_fx.Pack(10).Id, 1)], []));
         Assert.Equal(FulfilmentOutcome.Fulfilled, await _fx.Get<FulfilmentService>().FulfilAsync(
             new PaidCheckout(order.Id, "cs_test_withdrawn", "pi_test_withdrawn", order.Total, "usd")));

@@ -40,8 +40,8 @@ public sealed partial class AccountPagesTests(PortalApp app) : IClassFixture<Por
         await using (var scope = Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-            var user = await db.Users.Include(u => u.Organization).SingleAsync(u => u.Email == email);
-            var organization = Assert.IsType<Organization>(user.Organization);
+            var user = await db.Users.SingleAsync(u => u.Email == email);
+            var organization = await db.Organizations.SingleAsync(o => db.Memberships.Any(m => m.OrganizationId == o.Id && m.UserId == user.Id));
             Assert.Equal("Fabrikam Research Institute", organization.Name);
             Assert.Equal(OrganizationKind.Educational, organization.Kind);
             Assert.Equal("NL", organization.CountryCode);

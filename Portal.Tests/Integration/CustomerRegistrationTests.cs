@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Domain.Accounts;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Integration;
 
@@ -46,7 +47,9 @@ public sealed class CustomerRegistrationTests : IAsyncLifetime
         Assert.Equal(("Fabrikam Foundation", OrganizationKind.Nonprofit, "NL", "ana@fabrikam.example", Now),
             (organization.Name, organization.Kind, organization.CountryCode, organization.BillingEmail, organization.CreatedAt));
         var user = await db.Users.SingleAsync(u => u.Email == "ana@fabrikam.example");
-        Assert.Equal(organization.Id, user.OrganizationId);
+        Assert.Equal(organization.Id, user.ChosenOrganizationId);
+        var founder = await db.Memberships.SingleAsync();
+        Assert.Equal((organization.Id, user.Id, MemberRoles.Owner), (founder.OrganizationId, founder.UserId, founder.Roles));
         Assert.False(user.EmailConfirmed);
 
         await using var scope = _services.CreateAsyncScope();
@@ -101,7 +104,8 @@ public sealed class CustomerRegistrationTests : IAsyncLifetime
 
         var principal = await factory.CreateAsync(user);
 
-        Assert.Equal(user.OrganizationId, principal.OrganizationId());
+        Assert.Equal(user.ChosenOrganizationId, principal.OrganizationId());
+        Assert.Equal(MemberRoles.Owner, principal.MemberRoles());
         Assert.True(principal.IsInRole(Roles.Customer));
     }
 }

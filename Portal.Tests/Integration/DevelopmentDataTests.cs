@@ -38,13 +38,13 @@ public sealed class DevelopmentDataTests
             Assert.True(await users.CheckPasswordAsync(user, DevelopmentData.DemoPassword), $"{email} signs in with the demo password");
             Assert.Equal([role], await users.GetRolesAsync(user));
             Assert.True(user.EmailConfirmed);
-            Assert.Equal(role == Roles.Customer, user.OrganizationId is not null);
+            Assert.Equal(role == Roles.Customer, user.ChosenOrganizationId is not null);
             // Staff need two-factor authentication; the demo staff share the documented demo key.
             Assert.Equal(role != Roles.Customer, user.TwoFactorEnabled);
             Assert.Equal(role == Roles.Customer ? null : DevelopmentData.DemoAuthenticatorKey, await users.GetAuthenticatorKeyAsync(user));
         }
         var contoso = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
-        Assert.Equal(contoso.Id, (await users.FindByEmailAsync(DevelopmentData.CustomerEmail))!.OrganizationId);
+        Assert.Equal(contoso.Id, (await users.FindByEmailAsync(DevelopmentData.CustomerEmail))!.ChosenOrganizationId);
     }
 
     [Fact]

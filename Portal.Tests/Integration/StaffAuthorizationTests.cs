@@ -6,6 +6,7 @@ using Portal.Components.Staff;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Discounts;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Integration;
 
@@ -65,7 +66,8 @@ public sealed class StaffAuthorizationTests(PortalApp app) : IClassFixture<Porta
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var organization = await db.Organizations.FirstAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
         var application = await scope.ServiceProvider.GetRequiredService<DiscountService>().SubmitAsync(organization.Id, DiscountKind.CrossGrade,
-            "We ran BrandX", [DiscountAttachment.FromUpload("evidence.pdf", Pdf)], Actor.Person("customer", DevelopmentData.CustomerEmail, Roles.Customer));
+            "We ran BrandX", [DiscountAttachment.FromUpload("evidence.pdf", Pdf)],
+            Actor.Person("customer", DevelopmentData.CustomerEmail, Roles.Customer).In(organization.Id, MemberRoles.Billing));
         return (application.Id, application.Attachments.Single().Id);
     }
 }

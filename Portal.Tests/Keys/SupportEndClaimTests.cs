@@ -24,7 +24,7 @@ public sealed class SupportEndClaimTests : IAsyncLifetime
     [Fact]
     public async Task An_evaluation_of_an_organization_that_bought_nothing_states_no_support_end()
     {
-        var evaluation = await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        var evaluation = await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         Assert.Null(_fx.Signer.LastFor(evaluation.Id).SupportEndsOn);
     }
@@ -36,12 +36,12 @@ public sealed class SupportEndClaimTests : IAsyncLifetime
         await _fx.ReleaseAsync(7, 0);
         _fx.Clock.Advance(TimeSpan.FromDays(10));
 
-        var evaluation = await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        var evaluation = await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
         Assert.Equal(YearAfter(TimeSpan.Zero), _fx.Signer.LastFor(evaluation.Id).SupportEndsOn);
 
         _fx.Clock.Advance(TimeSpan.FromDays(5));
         await _fx.PurchaseAsync(_fx.Contoso, 10);
-        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot with a second site", DomainFixture.Customer);
+        var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot with a second site", DomainFixture.CustomerIn(_fx.Contoso.Id));
         await Evaluations.GrantAsync(request.Id, 14, null, DomainFixture.Support);
         Assert.Equal(YearAfter(TimeSpan.FromDays(15)), _fx.Signer.LastFor(evaluation.Id).SupportEndsOn);
     }

@@ -124,13 +124,13 @@ public sealed class QueryCountTests(QueryCountTests.TwoOrganizations organizatio
             var discounts = _fx.Get<DiscountService>();
             foreach (var kind in Enum.GetValues<DiscountKind>().Take(approvedDiscounts))
             {
-                var application = await discounts.SubmitAsync(organization.Id, kind, "Evidence attached.", [], DomainFixture.Customer);
+                var application = await discounts.SubmitAsync(organization.Id, kind, "Evidence attached.", [], DomainFixture.CustomerIn(organization.Id));
                 await discounts.ApproveAsync(application.Id, 10, null, null, DomainFixture.Sales);
             }
 
             var evaluations = _fx.Get<EvaluationService>();
-            var evaluation = await evaluations.StartAsync(organization.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-            await evaluations.RequestExtensionAsync(organization.Id, evaluation.Id, 7, "Our pilot runs longer.", DomainFixture.Customer);
+            var evaluation = await evaluations.StartAsync(organization.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(organization.Id));
+            await evaluations.RequestExtensionAsync(organization.Id, evaluation.Id, 7, "Our pilot runs longer.", DomainFixture.CustomerIn(organization.Id));
 
             await using (var db = _fx.Db())
             {
@@ -138,7 +138,7 @@ public sealed class QueryCountTests(QueryCountTests.TwoOrganizations organizatio
                 for (var i = 0; i < members; i++)
                 {
                     var user = new PortalUser { UserName = $"member{i}@{holder.Id:N}.example", Email = $"member{i}@{holder.Id:N}.example" };
-                    user.JoinOrganization(holder);
+                    user.JoinAs(db, holder.Id);
                     db.Users.Add(user);
                 }
                 await db.SaveChangesAsync();

@@ -94,7 +94,7 @@ public sealed class HostileInputPageTests : IAsyncLifetime
     [InlineData("1e3")]
     public async Task An_extension_request_for_a_strange_number_of_days_is_refused_at_the_field(string typed)
     {
-        await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
         await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
         var cut = page.RenderPage<EvaluationPage>();
 
@@ -110,7 +110,7 @@ public sealed class HostileInputPageTests : IAsyncLifetime
     [Fact]
     public async Task An_extension_reason_longer_than_the_database_keeps_is_refused_with_a_message()
     {
-        await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
+        await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
         await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
         var cut = page.RenderPage<EvaluationPage>();
 
@@ -297,10 +297,10 @@ public sealed class HostileInputPageTests : IAsyncLifetime
     {
         var charity = await _fx.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
         var application = await Discounts.SubmitAsync(charity.Id, DiscountKind.Nonprofit, Markup,
-            [DiscountAttachment.FromUpload("<img src=x onerror=alert(1)>.pdf", Pdf)], DomainFixture.Customer);
+            [DiscountAttachment.FromUpload("<img src=x onerror=alert(1)>.pdf", Pdf)], DomainFixture.CustomerIn(charity.Id));
         await Discounts.DenyAsync(application.Id, Markup, DomainFixture.Sales);
-        var evaluation = await Evaluations.StartAsync(charity.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        var request = await Evaluations.RequestExtensionAsync(charity.Id, evaluation.Id, 10, Markup, DomainFixture.Customer);
+        var evaluation = await Evaluations.StartAsync(charity.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(charity.Id));
+        var request = await Evaluations.RequestExtensionAsync(charity.Id, evaluation.Id, 10, Markup, DomainFixture.CustomerIn(charity.Id));
         await Evaluations.DenyAsync(request.Id, Markup, DomainFixture.Support);
 
         await using var customer = await CustomerPageContext.CreateAsync(_fx, charity, "olga@fabrikam.example");
@@ -330,12 +330,12 @@ public sealed class HostileInputPageTests : IAsyncLifetime
     private async Task<DiscountApplication> ApplyAsync(string evidence)
     {
         var charity = await _fx.AddOrganizationAsync($"Charity {Guid.NewGuid():N}"[..20], OrganizationKind.Nonprofit);
-        return await Discounts.SubmitAsync(charity.Id, DiscountKind.Nonprofit, evidence, [], DomainFixture.Customer);
+        return await Discounts.SubmitAsync(charity.Id, DiscountKind.Nonprofit, evidence, [], DomainFixture.CustomerIn(charity.Id));
     }
 
     private async Task<ExtensionRequest> AskForMoreTimeAsync(string reason)
     {
-        var evaluation = await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.Customer);
-        return await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, reason, DomainFixture.Customer);
+        var evaluation = await Evaluations.StartAsync(_fx.Contoso.Id, _fx.OfficeStatus.Id, DomainFixture.CustomerIn(_fx.Contoso.Id));
+        return await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, reason, DomainFixture.CustomerIn(_fx.Contoso.Id));
     }
 }

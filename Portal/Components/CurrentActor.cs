@@ -4,7 +4,10 @@ using Portal.Domain.Accounts;
 
 namespace Portal.Components;
 
-/// <summary>The signed-in person as the domain's <see cref="Actor"/>: user id, email as the name, and their portal roles.</summary>
+/// <summary>
+/// The signed-in person as the domain's <see cref="Actor"/>: user id, email as the name, their portal roles, and the
+/// organization they work in with their roles there.
+/// </summary>
 public static class CurrentActor
 {
     public static Actor From(ClaimsPrincipal user)
@@ -14,7 +17,8 @@ public static class CurrentActor
         if (string.IsNullOrEmpty(userId))
             throw new InvalidOperationException("No one is signed in: the user has no id claim.");
         var name = user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? userId;
-        return Actor.Person(userId, name, Roles.All.Where(user.IsInRole));
+        var person = Actor.Person(userId, name, Roles.All.Where(user.IsInRole));
+        return user.OrganizationId() is { } organizationId ? person.In(organizationId, user.MemberRoles()) : person;
     }
 
     /// <summary>For components: <c>await CurrentActor.FromAsync(AuthenticationState)</c> with the cascading parameter.</summary>
