@@ -25,6 +25,7 @@ using Portal.Outbox;
 using Portal.Payments;
 using Portal.Tests.Builders;
 using Portal.Tests.Fakes;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Components;
 
@@ -46,10 +47,12 @@ internal sealed class CustomerPageContext : IAsyncDisposable
     public IRenderedComponent<MudDialogProvider> Dialogs { get; private set; } = default!;
     public IRenderedComponent<MudSnackbarProvider> Snackbars { get; private set; } = default!;
 
-    public static async Task<CustomerPageContext> CreateAsync(DomainFixture domain, Organization organization, string email = "ana@contoso.example")
+    /// <summary>A page context signed in as a new member of the organization, an Owner unless <paramref name="roles"/> says otherwise.</summary>
+    public static async Task<CustomerPageContext> CreateAsync(
+        DomainFixture domain, Organization organization, string email = "ana@contoso.example", MemberRoles roles = MemberRoles.Owner)
     {
-        var member = await AddMemberAsync(domain, organization, email);
-        var ctx = PortalPageServices.NewContext(domain, Principal(member, organization));
+        var member = await AddMemberAsync(domain, organization, email, roles);
+        var ctx = PortalPageServices.NewContext(domain, Principal(member, organization, roles));
         var page = new CustomerPageContext(ctx, member);
         page.Popovers = ctx.Render<MudPopoverProvider>();
         page.Dialogs = ctx.Render<MudDialogProvider>();
@@ -57,18 +60,21 @@ internal sealed class CustomerPageContext : IAsyncDisposable
         return page;
     }
 
-    public static async Task<PortalUser> AddMemberAsync(DomainFixture domain, Organization organization, string email)
+    public static async Task<PortalUser> AddMemberAsync(DomainFixture domain, Organization organization, string email, MemberRoles roles = MemberRoles.Owner)
     {
         await using var db = domain.Db();
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        user.JoinAs(db, organization.Id);
+        user.JoinAs(db, organization.Id, roles);
         db.Users.Add(user);
         await db.SaveChangesAsync();
         return user;
     }
 
-    /// <summary>What sign-in gives a customer: id, name and email, the Customer role and the organization claim.</summary>
-    public static ClaimsPrincipal Principal(PortalUser user, Organization organization) =>
+    /// <summary>
+    /// What sign-in gives a customer: id, name and email, the Customer role, the organization claim and one claim per
+    /// member role there (an Owner unless <paramref name="roles"/> says otherwise).
+    /// </summary>
+    public static ClaimsPrincipal Principal(PortalUser user, Organization organization, MemberRoles roles = MemberRoles.Owner) =>
         new(new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, user.Id),
@@ -76,6 +82,7 @@ internal sealed class CustomerPageContext : IAsyncDisposable
             new Claim(ClaimTypes.Email, user.Email!),
             new Claim(ClaimTypes.Role, Roles.Customer),
             new Claim(PortalClaimTypes.OrganizationId, organization.Id.ToString()),
+            .. roles.Split().Select(role => new Claim(PortalClaimTypes.MemberRole, role.ToString())),
         ], "test"));
 
     /// <summary>Renders the page and waits until it has loaded from the database (its h1 is there and no spinner is left).</summary>
