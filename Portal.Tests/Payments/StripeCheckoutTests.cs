@@ -7,6 +7,7 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Ordering;
 using Portal.Payments;
 using Portal.Tests.Fakes.Stripe;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Payments;
 
@@ -73,7 +74,7 @@ public sealed class StripeCheckoutTests(PaymentsApp app)
         var customer = await app.NewCustomerAsync();
         var discounts = app.Services.GetRequiredService<DiscountService>();
         var application = await discounts.SubmitAsync(customer.OrganizationId, DiscountKind.Nonprofit, "Registered charity 123.", [],
-            Actor.Person(customer.UserId, customer.Email, Roles.Customer));
+            Actor.Person(customer.UserId, customer.Email, Roles.Customer).In(customer.OrganizationId, MemberRoles.Owner));
         await discounts.ApproveAsync(application.Id, 40, null, null, Actor.Person("sales-1", "Sales", Roles.Sales));
         var order = await app.PlaceOrderAsync(customer, (25, 1));
 

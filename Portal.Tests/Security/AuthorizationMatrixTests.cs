@@ -12,6 +12,7 @@ using Portal.Domain.Ordering;
 using Portal.Tests.Builders;
 using Portal.Tests.Integration;
 using static Portal.Tests.Security.Answer;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Security;
 
@@ -103,7 +104,7 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory().
         var db = services.GetRequiredService<PortalDbContext>();
         var contoso = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
         var customer = await services.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(DevelopmentData.CustomerEmail);
-        var actor = Actor.Person(customer!.Id, DevelopmentData.CustomerEmail, Roles.Customer);
+        var actor = Actor.Person(customer!.Id, DevelopmentData.CustomerEmail, Roles.Customer).In(contoso.Id, MemberRoles.Owner);
         var product = await db.Products.SingleAsync();
         var license = await db.Licenses.Where(l => l.OrganizationId == contoso.Id && l.Major == product.CurrentMajor).OrderBy(l => l.IssuedAt).FirstAsync();
 
