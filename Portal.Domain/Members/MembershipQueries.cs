@@ -6,6 +6,10 @@ namespace Portal.Domain.Members;
 /// <summary>An organization a person belongs to, with their roles there.</summary>
 public sealed record MemberOf(Guid OrganizationId, string OrganizationName, MemberRoles Roles);
 
+/// <summary>An invitation waiting for its answer, as owners and staff see it; <see cref="IsExpired"/> ones can be sent again.</summary>
+public sealed record PendingInvitation(
+    Guid Id, string Email, MemberRoles Roles, string InvitedBy, DateTimeOffset SentAt, DateTimeOffset ExpiresAt, int TimesSent, bool IsExpired);
+
 public static class MembershipQueries
 {
     /// <summary>The organizations the person belongs to, by name.</summary>
@@ -26,4 +30,22 @@ public static class MembershipQueries
             .OrderBy(m => m.OrganizationId == chosenOrganizationId ? 0 : 1).ThenBy(m => m.JoinedAt).ThenBy(m => m.Id)
             .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new MemberOf(o.Id, o.Name, m.Roles))
             .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The organization's invitations not yet accepted or withdrawn, newest first; expired ones too, marked.</summary>
+    public static async Task<List<PendingInvitation>> PendingInvitationsAsync(
+        PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var rows = await db.Invitations.AsNoTracking()
+            .Where(i => i.OrganizationId == organizationId && i.Status == InvitationStatus.Pending)
+            .OrderByDescending(i => i.SentAt).ThenBy(i => i.Id)
+            .Select(i => new
+            {
+                i.Id, i.Email, i.Roles, i.SentAt, i.ExpiresAt, i.TimesSent,
+                InvitedBy = db.Users.Where(u => u.Id == i.InvitedByUserId).Select(u => u.Email).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+        return rows.Select(i => new PendingInvitation(
+            i.Id, i.Email, i.Roles, i.InvitedBy ?? "", i.SentAt, i.ExpiresAt, i.TimesSent, i.ExpiresAt <= now)).ToList();
+    }
 }
