@@ -24,6 +24,14 @@ public static class DevelopmentData
 {
     public const string DemoPassword = "Portal-Demo-2026!";
     public const string CustomerEmail = "customer@contoso.example";
+
+    /// <summary>Contoso's finance person: a Billing member, who buys but does not handle keys.</summary>
+    public const string FinanceEmail = "finance@contoso.example";
+
+    /// <summary>A consultant: a Technical member of Contoso and the owner of Northwind Traders' account.</summary>
+    public const string ConsultantEmail = "consultant@adatum.example";
+
+    public const string ConsultantOrganizationName = "Northwind Traders";
     public const string SalesEmail = "sales@keymetric.example";
     public const string SupportEmail = "support@keymetric.example";
     public const string AdminEmail = "admin@keymetric.example";
@@ -66,6 +74,17 @@ public static class DevelopmentData
             await CreateUserAsync(db, users, CustomerEmail, Roles.Customer, contoso, now);
             added = true;
         }
+        if (await users.FindByEmailAsync(FinanceEmail) is null)
+        {
+            await CreateMemberAsync(db, users, FinanceEmail, [(contoso.Id, MemberRoles.Billing)], now);
+            added = true;
+        }
+        if (await users.FindByEmailAsync(ConsultantEmail) is null
+            && await db.Organizations.SingleOrDefaultAsync(o => o.Name == ConsultantOrganizationName) is { } northwind)
+        {
+            await CreateMemberAsync(db, users, ConsultantEmail, [(contoso.Id, MemberRoles.Technical), (northwind.Id, MemberRoles.Owner)], now);
+            added = true;
+        }
         foreach (var (email, role) in new[] { (SalesEmail, Roles.Sales), (SupportEmail, Roles.Support), (AdminEmail, Roles.Admin) })
         {
             var staff = await users.FindByEmailAsync(email);
@@ -104,7 +123,7 @@ public static class DevelopmentData
 
         await using var db = await factory.CreateDbContextAsync();
         var product = CatalogSeed.OfficeStatusAt(5, 4);
-        var northwind = Organization.Register("Northwind Traders", OrganizationKind.Commercial, "DE", "licensing@northwind.example", clock.GetUtcNow());
+        var northwind = Organization.Register(ConsultantOrganizationName, OrganizationKind.Commercial, "DE", "licensing@northwind.example", clock.GetUtcNow());
         var fabrikam = Organization.Register("Fabrikam Foundation", OrganizationKind.Nonprofit, "NL", "office@fabrikam.example", now.AddDays(-40));
         var woodgrove = Organization.Register("Woodgrove School District", OrganizationKind.Educational, "US", "it@woodgrove.example", now.AddDays(-30));
         var springfield = Organization.Register("City of Springfield", OrganizationKind.Governmental, "US", "procurement@springfield.example", now.AddDays(-20));
@@ -149,6 +168,22 @@ public static class DevelopmentData
         Check(await users.CreateAsync(user, DemoPassword), email);
         Check(await users.AddToRoleAsync(user, role), email);
         return user;
+    }
+
+    /// <summary>A customer account that belongs to each organization with the roles given; it works in the first.</summary>
+    private static async Task CreateMemberAsync(
+        PortalDbContext db, UserManager<PortalUser> users, string email, IReadOnlyList<(Guid OrganizationId, MemberRoles Roles)> memberships, DateTimeOffset now)
+    {
+        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
+        user.ChooseOrganization(memberships[0].OrganizationId);
+        foreach (var (organizationId, roles) in memberships)
+        {
+            var membership = Membership.Founder(organizationId, user.Id, now);
+            membership.ChangeRoles(roles);
+            db.Memberships.Add(membership);
+        }
+        Check(await users.CreateAsync(user, DemoPassword), email);
+        Check(await users.AddToRoleAsync(user, Roles.Customer), email);
     }
 
     private static void Check(IdentityResult result, string email)

@@ -8,6 +8,7 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Integration;
 
@@ -48,6 +49,30 @@ public sealed class DevelopmentDataTests
     }
 
     [Fact]
+    public async Task Development_demo_team_has_an_owner_a_billing_member_and_a_consultant_in_two_organizations()
+    {
+        await using var app = new PortalAppFactory();
+        app.CreateClient().Dispose();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+
+        async Task<List<(string Organization, MemberRoles Roles)>> MembershipsOf(string email)
+        {
+            var user = (await users.FindByEmailAsync(email))!;
+            Assert.True(await users.CheckPasswordAsync(user, DevelopmentData.DemoPassword));
+            Assert.Equal([Roles.Customer], await users.GetRolesAsync(user));
+            return (await MembershipQueries.OrganizationsOfAsync(db, user.Id)).Select(m => (m.OrganizationName, m.Roles)).ToList();
+        }
+
+        Assert.Equal([(DevelopmentData.DemoOrganizationName, MemberRoles.Owner)], await MembershipsOf(DevelopmentData.CustomerEmail));
+        Assert.Equal([(DevelopmentData.DemoOrganizationName, MemberRoles.Billing)], await MembershipsOf(DevelopmentData.FinanceEmail));
+        Assert.Equal(
+            [(DevelopmentData.DemoOrganizationName, MemberRoles.Technical), (DevelopmentData.ConsultantOrganizationName, MemberRoles.Owner)],
+            await MembershipsOf(DevelopmentData.ConsultantEmail));
+    }
+
+    [Fact]
     public async Task Development_demo_world_has_5x_and_6x_licenses_an_evaluation_and_a_pending_request_of_each_kind()
     {
         await using var app = new PortalAppFactory();
@@ -84,7 +109,7 @@ public sealed class DevelopmentDataTests
         var addedAgain = await DevelopmentData.SeedAsync(scope.ServiceProvider);
 
         Assert.False(addedAgain);
-        Assert.Equal(4, await db.Users.CountAsync());
+        Assert.Equal(6, await db.Users.CountAsync());
         Assert.Equal(1, await db.Products.CountAsync());
         Assert.Equal(licenses, await db.Licenses.CountAsync());
     }
