@@ -181,6 +181,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/theme/{mode}.css",                                Get,  "/theme/dark.css",                                     Ok,       Ok,       Ok,       Ok,       Ok,       Ok),
         // Unsigned: refused before anything is read (the fixture configures a webhook secret).
         new("/stripe/webhook",                                  Post, "/stripe/webhook",                                     BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
+        // An invitation link that matches no invitation says so to everyone; joining is a form post.
+        new("/invitations/{Token}",                             Get,  "/invitations/no-such-token",                          Ok,       Ok,       Ok,       Ok,       Ok,       Ok),
+        new("/invitations/{Token}",                             Post, "/invitations/no-such-token",                          BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
 
         // Account (Identity) pages and endpoints
         new("/Account/Login",                                   Get,  "/Account/Login",                                      Ok,       Ok,       Ok,       Ok,       Ok,       Ok),

@@ -7,16 +7,16 @@ using Portal.Tests.Integration;
 namespace Portal.Tests.Security;
 
 /// <summary>
-/// Issue 8: sign-in, two-factor codes, registration and password reset share one per-address budget of form posts, and
-/// Stripe's webhook has its own; past either the app answers 429 with Retry-After (never 503), and nothing else is
-/// limited.
+/// Issue 8: sign-in, two-factor codes, registration and password reset (and, issue 20, accepting an invitation) share
+/// one per-address budget of form posts, and Stripe's webhook has its own; past either the app answers 429 with
+/// Retry-After (never 503), and nothing else is limited.
 /// </summary>
 public sealed class RateLimitTests
 {
     private static readonly string[] AccountForms =
     [
         "/Account/Login", "/Account/LoginWith2fa", "/Account/Register", "/Account/ForgotPassword", "/Account/ResetPassword",
-        "/Account/ResendEmailConfirmation",
+        "/Account/ResendEmailConfirmation", "/invitations/some-token",
     ];
 
     [Fact]

@@ -1,13 +1,14 @@
 using System.Threading.RateLimiting;
+using Portal.Components.Members;
 using Portal.Payments;
 
 namespace Portal.Endpoints;
 
 /// <summary>
 /// Per client address and minute, answered with 429 and <c>Retry-After</c> when exceeded. Account form posts (sign-in,
-/// two-factor codes, registration, password reset, confirmation emails) share <c>Portal:AccountPostsPerMinute</c>
-/// (default 20), which slows down password guessing and sign-up spam; lockout after failed passwords protects each
-/// account as well. Stripe's webhook deliveries have their own, generous budget, <c>Portal:WebhookPostsPerMinute</c>
+/// two-factor codes, registration, password reset, confirmation emails, accepting an invitation) share
+/// <c>Portal:AccountPostsPerMinute</c> (default 20), which slows down password guessing, sign-up spam and trying
+/// invitation links; lockout after failed passwords protects each account as well. Stripe's webhook deliveries have their own, generous budget, <c>Portal:WebhookPostsPerMinute</c>
 /// (default 600): Stripe sends bursts from a few addresses, and a refused delivery is only retried later.
 /// </summary>
 public static class RateLimits
@@ -61,7 +62,8 @@ public static class RateLimits
 
     private static bool IsAccountPost(HttpRequest request) =>
         HttpMethods.IsPost(request.Method)
-        && AccountPaths.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+        && (AccountPaths.Any(path => request.Path.Equals(path, StringComparison.OrdinalIgnoreCase))
+            || request.Path.StartsWithSegments(InvitationLinks.Path, StringComparison.OrdinalIgnoreCase));
 
     private static bool IsWebhook(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) && request.Path.Equals(CheckoutPaths.Webhook, StringComparison.OrdinalIgnoreCase);
