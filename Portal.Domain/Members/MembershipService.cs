@@ -36,17 +36,7 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var organization = await OrganizationAsync(db, organizationId, cancellationToken);
-        if (await db.Memberships.AnyAsync(m => m.OrganizationId == organizationId
-                && db.Users.Any(u => u.Id == m.UserId && u.NormalizedEmail == invitation.NormalizedEmail), cancellationToken))
-            throw new DomainException($"{invitation.Email} is already a member of {organization.Name}.");
-        var pending = await db.Invitations
-            .Where(i => i.OrganizationId == organizationId && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
-            .Select(i => i.NormalizedEmail)
-            .ToListAsync(cancellationToken);
-        if (pending.Contains(invitation.NormalizedEmail))
-            throw new DomainException($"{invitation.Email} is already invited. Send the invitation again from the list if it got lost.");
-        if (pending.Count >= Invitation.MaxPending)
-            throw new DomainException($"{organization.Name} has {Invitation.MaxPending} invitations waiting, the most it can have. Withdraw one, or wait until some are accepted.");
+        await EnsureMayWaitAsync(db, organization, invitation, now, cancellationToken);
 
         db.Invitations.Add(invitation);
         QueueInvitationEmail(db, invitation, organization, actor, link(token));
@@ -66,11 +56,16 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var organization = await OrganizationAsync(db, organizationId, cancellationToken);
         var invitation = await InvitationAsync(db, organizationId, invitationId, cancellationToken);
-        var token = invitation.Resend(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        // An expired invitation no longer counts as waiting: sent again, it waits once more, so it must fit as a new one would.
+        var waitsAgain = invitation.Status == InvitationStatus.Pending && !invitation.IsPendingAt(now);
+        if (waitsAgain)
+            await EnsureMayWaitAsync(db, organization, invitation, now, cancellationToken);
+        var token = invitation.Resend(now);
         QueueInvitationEmail(db, invitation, organization, actor, link(token));
         audit.Record(db, actor, "member.invitation-resent", nameof(Invitation), invitation.Id, organizationId,
             $"Invitation of {invitation.Email} sent again; it is valid until {invitation.ExpiresAt:yyyy-MM-dd}.");
-        await SaveInvitationAsync(db, cancellationToken);
+        await SaveInvitationAsync(db, waitsAgain ? organization : null, cancellationToken);
         return invitation;
     }
 
@@ -83,7 +78,7 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         invitation.Withdraw(clock.GetUtcNow());
         audit.Record(db, actor, "member.invitation-withdrawn", nameof(Invitation), invitation.Id, organizationId,
             $"Invitation of {invitation.Email} withdrawn.");
-        await SaveInvitationAsync(db, cancellationToken);
+        await SaveInvitationAsync(db, organization: null, cancellationToken);
     }
 
     /// <summary>The invitation a link's token belongs to; null for a token that matches none (mistyped, guessed, or replaced by a re-send).</summary>
@@ -121,10 +116,11 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         if (await db.Memberships.AnyAsync(m => m.OrganizationId == organization.Id && m.UserId == user.Id, cancellationToken))
             throw new DomainException($"You are already a member of {organization.Name}.");
 
-        db.Memberships.Add(Membership.Joined(invitation, user.Id, now));
+        var membership = Membership.Joined(invitation, user.Id, now);
+        db.Memberships.Add(membership);
         user.ChooseOrganization(organization.Id);
         var person = Actor.Person(user.Id, user.Email ?? user.Id, Roles.Customer).In(organization.Id, invitation.Roles);
-        audit.Record(db, person, "member.joined", nameof(Membership), invitation.Id, organization.Id,
+        audit.Record(db, person, "member.joined", nameof(Membership), membership.Id, organization.Id,
             $"{user.Email} joined as {invitation.Roles.Describe()}.");
         try
         {
@@ -267,16 +263,41 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         });
     }
 
-    private static async Task SaveInvitationAsync(PortalDbContext db, CancellationToken cancellationToken)
+    // With the organization when the change makes the invitation count as waiting again: then it is saved as a change of
+    // the members, so that the limit of waiting invitations holds under concurrency.
+    private static async Task SaveInvitationAsync(PortalDbContext db, Organization? organization, CancellationToken cancellationToken)
     {
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            if (organization is null)
+                await db.SaveChangesAsync(cancellationToken);
+            else
+                await SaveMemberChangeAsync(db, organization, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
             throw new DomainException("Someone answered or changed this invitation at the same moment. Reload to see it as it is now.");
         }
+    }
+
+    /// <summary>
+    /// Refuses an invitation that may not wait: for a member, for an address another waiting invitation already has, or
+    /// beyond the organization's limit of waiting invitations (expired ones do not count).
+    /// </summary>
+    private static async Task EnsureMayWaitAsync(
+        PortalDbContext db, Organization organization, Invitation invitation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await db.Memberships.AnyAsync(m => m.OrganizationId == organization.Id
+                && db.Users.Any(u => u.Id == m.UserId && u.NormalizedEmail == invitation.NormalizedEmail), cancellationToken))
+            throw new DomainException($"{invitation.Email} is already a member of {organization.Name}.");
+        var waiting = await db.Invitations
+            .Where(i => i.OrganizationId == organization.Id && i.Id != invitation.Id && i.Status == InvitationStatus.Pending && i.ExpiresAt > now)
+            .Select(i => i.NormalizedEmail)
+            .ToListAsync(cancellationToken);
+        if (waiting.Contains(invitation.NormalizedEmail))
+            throw new DomainException($"{invitation.Email} is already invited. Send the invitation again from the list if it got lost.");
+        if (waiting.Count >= Invitation.MaxPending)
+            throw new DomainException($"{organization.Name} has {Invitation.MaxPending} invitations waiting, the most it can have. Withdraw one, or wait until some are accepted.");
     }
 
     /// <summary>Refuses a change that takes the owner role from the organization's last owner.</summary>
