@@ -136,6 +136,18 @@ public sealed class ContactsByRoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_decision_for_an_organization_without_members_goes_to_its_billing_email()
+    {
+        var fabrikam = await _fx.AddOrganizationAsync("Fabrikam");
+        var discounts = _fx.Get<DiscountService>();
+        var application = await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Nonprofit, "Charity 1234567", [], DomainFixture.CustomerIn(fabrikam.Id));
+
+        await discounts.ApproveAsync(application.Id, 40, null, null, DomainFixture.Sales);
+
+        Assert.Equal(["billing@fabrikam.example"], (await MessageAsync($"discount-decision:{application.Id:N}")).To);
+    }
+
+    [Fact]
     public async Task A_team_larger_than_one_email_carries_gets_its_keys_in_parts_and_history_counts_the_addresses()
     {
         await using (var db = _fx.Db())

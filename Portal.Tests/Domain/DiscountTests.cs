@@ -83,8 +83,7 @@ public sealed class DiscountTests : IAsyncLifetime
     [Fact]
     public async Task An_application_is_decided_exactly_once_when_two_sales_staff_press_at_the_same_moment()
     {
-        var applicant = await AddMemberAsync("ana@contoso.example");
-        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Educational, "University", [], applicant);
+        var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Educational, "University", [], DomainFixture.CustomerIn(_fx.Contoso.Id));
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
         {

@@ -141,7 +141,6 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
     {
         var evaluation = await StartAsync();
         var request = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 10, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
-        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ted@contoso.example", MemberRoles.Technical);
 
         var outcomes = await Task.WhenAll(
             Attempt(() => Evaluations.GrantAsync(request.Id, 10, null, DomainFixture.Support)),
