@@ -38,6 +38,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<FulfilmentService>();
         services.AddSingleton<PaymentEventService>();
         services.AddSingleton<RegistrationEmail>();
+        services.AddSingleton<ReceiptEmail>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<OutboxQueue>();

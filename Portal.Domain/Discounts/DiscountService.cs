@@ -127,9 +127,9 @@ public sealed class DiscountService(
     private async Task EmailDecisionAsync(
         PortalDbContext db, DiscountApplication application, string subject, string[] paragraphs, CancellationToken cancellationToken)
     {
-        var to = await DecisionEmail.RecipientsAsync(db, application.OrganizationId, application.AppliedByUserId, cancellationToken);
+        var to = await DecisionEmail.RecipientsAsync(db, application.OrganizationId, application.AppliedByUserId, MemberRoles.Billing, cancellationToken);
         if (to.Count > 0)
-            outbox.Enqueue(db, DecisionEmail.Compose(to, subject, $"discount-decision:{application.Id:N}", paragraphs));
+            outbox.EnqueueInParts(db, DecisionEmail.Compose(to, subject, $"discount-decision:{application.Id:N}", paragraphs));
     }
 
     private async Task<DiscountApplication> DecideAsync(

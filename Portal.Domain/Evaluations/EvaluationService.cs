@@ -136,9 +136,9 @@ public sealed class EvaluationService(
     private async Task EmailDecisionAsync(
         PortalDbContext db, Evaluation evaluation, ExtensionRequest request, string subject, string[] paragraphs, CancellationToken cancellationToken)
     {
-        var to = await DecisionEmail.RecipientsAsync(db, evaluation.OrganizationId, request.RequestedByUserId, cancellationToken);
+        var to = await DecisionEmail.RecipientsAsync(db, evaluation.OrganizationId, request.RequestedByUserId, MemberRoles.Technical, cancellationToken);
         if (to.Count > 0)
-            outbox.Enqueue(db, DecisionEmail.Compose(to, subject, $"extension-decision:{request.Id:N}", paragraphs));
+            outbox.EnqueueInParts(db, DecisionEmail.Compose(to, subject, $"extension-decision:{request.Id:N}", paragraphs));
     }
 
     private static DomainException AlreadyEvaluated(Product product) =>

@@ -15,27 +15,41 @@ namespace Portal.Domain.Licensing;
 
 /// <summary>
 /// R11: the registration information — licensee, product, major, seats, each key with its license file attached and
-/// the support end date — sent to the purchaser and the organization's billing contact through the outbox.
+/// the support end date — sent to the organization's Technical members and its billing email through the outbox.
 /// </summary>
 public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
 {
-    /// <summary>Queues the email for a fulfilled order inside the caller's unit of work, once per order.</summary>
-    public OutboxMessage QueueForOrder(
-        PortalDbContext db, Organization organization, Product product, IReadOnlyList<License> licenses, DateOnly? supportEndsOn,
-        string purchaserEmail, Guid orderId, Actor actor)
+    private const int MaxListedLength = 300;
+
+    /// <summary>
+    /// Who gets the keys (docs/rules.md#members): the member who asked for them, if someone did, the members whose roles
+    /// allow Technical (owners always do) and the billing email, each once.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RecipientsAsync(
+        PortalDbContext db, Guid organizationId, string billingEmail, string? requestedByEmail, CancellationToken cancellationToken = default)
     {
-        var email = Compose(organization, product, licenses, supportEndsOn, [purchaserEmail, organization.BillingEmail])
+        var technical = await MembershipService.ContactsAsync(db, organizationId, MemberRoles.Technical, cancellationToken);
+        return OutboxEmail.Recipients([requestedByEmail, .. technical, billingEmail]);
+    }
+
+    /// <summary>Queues the email for a fulfilled order inside the caller's unit of work, once per order.</summary>
+    public async Task QueueForOrderAsync(
+        PortalDbContext db, Organization organization, Product product, IReadOnlyList<License> licenses, DateOnly? supportEndsOn,
+        Guid orderId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(organization);
+        var recipients = await RecipientsAsync(db, organization.Id, organization.BillingEmail, requestedByEmail: null, cancellationToken);
+        var email = Compose(organization, product, licenses, supportEndsOn, recipients)
             with { DeduplicationKey = $"registration:{orderId:N}" };
-        var message = outbox.Enqueue(db, email);
+        outbox.EnqueueInParts(db, email);
         audit.Record(db, actor, "registration.queued", nameof(Organization), organization.Id, organization.Id,
-            $"Registration email for {"license".ToQuantity(licenses.Count)} sent to {string.Join(", ", email.To)}.");
-        return message;
+            $"Registration email for {"license".ToQuantity(licenses.Count)} sent to {Addressees(recipients)}.");
     }
 
     /// <summary>
-    /// Sends the registration information for the organization's active licenses again (R11) to the billing contact and
-    /// <paramref name="requestedByEmail"/>, when given. A member may ask for their own organization; Support and admins
-    /// for any organization.
+    /// Sends the registration information for the organization's active licenses again (R11) to its Technical members,
+    /// its billing email and <paramref name="requestedByEmail"/>, when given. A Technical member may ask for their own
+    /// organization; Support and admins for any organization.
     /// </summary>
     public async Task<int> ResendAsync(
         PortalDbContext db, Guid organizationId, string? requestedByEmail, Actor actor, CancellationToken cancellationToken = default)
@@ -58,18 +72,15 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
         var supportEndsOn = await LicensingService.SupportEndsOnAsync(db, organizationId, cancellationToken);
 
         var sent = 0;
-        string[] recipients = requestedByEmail is null ? [organization.BillingEmail] : [requestedByEmail, organization.BillingEmail];
-        IReadOnlyList<string> to = [];
+        var recipients = await RecipientsAsync(db, organizationId, organization.BillingEmail, requestedByEmail, cancellationToken);
         foreach (var group in licenses.GroupBy(l => l.ProductId))
         {
             var product = await db.Products.AsNoTracking().SingleAsync(p => p.Id == group.Key, cancellationToken);
-            var email = Compose(organization, product, group.ToList(), supportEndsOn, recipients);
-            outbox.Enqueue(db, email);
-            to = email.To;
+            outbox.EnqueueInParts(db, Compose(organization, product, group.ToList(), supportEndsOn, recipients));
             sent++;
         }
         audit.Record(db, actor, "registration.resent", nameof(Organization), organization.Id, organization.Id,
-            $"Registration email for {licenses.Count} active {"license".ToQuantity(licenses.Count, ShowQuantityAs.None)} sent again to {string.Join(", ", to)}.");
+            $"Registration email for {licenses.Count} active {"license".ToQuantity(licenses.Count, ShowQuantityAs.None)} sent again to {Addressees(recipients)}.");
         await db.SaveChangesAsync(cancellationToken);
         return sent;
     }
@@ -118,6 +129,17 @@ public sealed class RegistrationEmail(EmailOutbox outbox, AuditLog audit)
             Attachments = claims.Select((c, i) => new OutboxEmailAttachment(
                 LicenseFile.FileName(c), LicenseFile.MediaType, Encoding.UTF8.GetBytes(LicenseFile.Format(c, keys[i])))).ToList(),
         };
+    }
+
+    /// <summary>
+    /// The addresses as history names them: listed while they are few, else counted, so that a large team keeps the
+    /// entry within its length.
+    /// </summary>
+    public static string Addressees(IReadOnlyList<string> to)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        var listed = string.Join(", ", to);
+        return listed.Length <= MaxListedLength ? listed : $"{to.Count} addresses, the Technical members and the billing email";
     }
 
     private static string Encode(string value) => WebUtility.HtmlEncode(value);

@@ -23,11 +23,11 @@ public enum FulfilmentOutcome
 
 /// <summary>
 /// The only way money becomes licenses. One save issues the licenses and keys, records history, consumes a
-/// cross-grade discount, queues the registration email and records the provider's event; the order's concurrency token
-/// makes it happen exactly once when the webhook, the success page and duplicate deliveries race.
+/// cross-grade discount, queues the registration email and the receipt, and records the provider's event; the order's
+/// concurrency token makes it happen exactly once when the webhook, the success page and duplicate deliveries race.
 /// </summary>
 /// <remarks>
-/// The order, organization and product are read, and the keys signed and the email composed, before the save, outside
+/// The order, organization, product and contacts are read, and the keys signed and the emails composed, before the save, outside
 /// any transaction: on SQLite the save holds the database's only write lock, so that lock is held for the writes alone
 /// (decision 0010). An order that upgrades licenses is the exception: it reads the licenses it upgrades inside its
 /// transaction, so that a license revoked meanwhile is not upgraded.
@@ -37,6 +37,7 @@ public sealed class FulfilmentService(
     LicensingService licensing,
     DiscountService discounts,
     RegistrationEmail registration,
+    ReceiptEmail receipt,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -148,8 +149,9 @@ public sealed class FulfilmentService(
         order.MarkFulfilled(paid.PaymentIntentId, paid.ReceiptUrl, now);
         audit.Record(db, Actor.Stripe, "order.fulfilled", nameof(Order), order.Id, order.OrganizationId,
             $"Payment of {order.Total} received; {"license".ToQuantity(issued.Count)} issued.");
-        registration.QueueForOrder(db, organization, product, issued, LicensingService.SupportEndAfterPurchaseAt(now),
-            order.PlacedByEmail, order.Id, Actor.Stripe);
+        await registration.QueueForOrderAsync(db, organization, product, issued, LicensingService.SupportEndAfterPurchaseAt(now),
+            order.Id, Actor.Stripe, cancellationToken);
+        await receipt.QueueForOrderAsync(db, order, organization, now, cancellationToken);
         return FulfilmentOutcome.Fulfilled;
     }
 

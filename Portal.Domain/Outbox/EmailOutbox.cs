@@ -30,6 +30,25 @@ public sealed class EmailOutbox(IDbContextFactory<PortalDbContext> dbFactory, Ti
     }
 
     /// <summary>
+    /// Like <see cref="Enqueue"/>, for an email to an organization's members, who may be more than one message may
+    /// carry: one message per <see cref="OutboxMessage.MaxRecipients"/> addresses, each after the first with the part's
+    /// number after its deduplication key.
+    /// </summary>
+    public IReadOnlyList<OutboxMessage> EnqueueInParts(PortalDbContext db, OutboxEmail email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        if (email.To.Count <= OutboxMessage.MaxRecipients)
+            return [Enqueue(db, email)];
+        return email.To.Chunk(OutboxMessage.MaxRecipients)
+            .Select((part, index) => Enqueue(db, email with
+            {
+                To = part,
+                DeduplicationKey = index == 0 || email.DeduplicationKey is null ? email.DeduplicationKey : $"{email.DeduplicationKey}:{index + 1}",
+            }))
+            .ToList();
+    }
+
+    /// <summary>
     /// Queues the email on its own, for callers outside a business transaction. Returns false, and queues nothing, when
     /// an email with the same deduplication key is already queued (whatever its status).
     /// </summary>

@@ -9,6 +9,7 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
 
@@ -94,8 +95,11 @@ public sealed class CustomerPagesTests : IAsyncLifetime
         Assert.Contains("United Kingdom", profile);
         Assert.Contains("None yet", profile);
         Assert.Contains("29 Nov 2026, 10:00 UTC", profile);
-        Assert.Equal(["ana@contoso.example · email confirmed"],
-            cut.FindAll("ul[aria-label='Members of the organization'] li").Select(li => li.TextContent.Trim()));
+        var member = Assert.Single(cut.FindAll("ul[aria-label='Members of the organization'] li"));
+        Assert.Equal("ana@contoso.example", member.GetAttribute("data-member"));
+        Assert.Contains("ana@contoso.example · email confirmed", Text(member));
+        Assert.Contains("joined 1 Jan 2026", Text(member));
+        Assert.Equal(["Owner"], member.QuerySelectorAll("[data-role]").Select(chip => chip.GetAttribute("data-role")));
         Assert.Contains("25 seats for OfficeStatus 6.x (current version)", Text(cut.Find("ul[aria-label='Seats per major version']")));
         cut.WaitForAssertion(() => Assert.Contains(licenses[0].Id.ToString(), cut.Find("[data-testid=customer-licenses]").TextContent));
         cut.WaitForAssertion(() => Assert.Contains("2 × OfficeStatus 6 – 5-user pack", cut.Find("[data-testid=customer-orders]").TextContent));
@@ -122,7 +126,7 @@ public sealed class CustomerPagesTests : IAsyncLifetime
 
         var cut = Render(page, fabrikam.Id);
 
-        foreach (var empty in new[] { "members-empty", "seats-empty", "evaluations-empty", "discounts-empty", "history-empty" })
+        foreach (var empty in new[] { "members-empty", "invitations-empty", "seats-empty", "evaluations-empty", "discounts-empty", "history-empty" })
             Assert.NotNull(cut.Find($"[data-testid={empty}]"));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=licenses-empty]")));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=orders-empty]")));
@@ -143,24 +147,27 @@ public sealed class CustomerPagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Support_re_sends_the_registration_email_after_confirming_and_the_history_shows_it()
+    public async Task Support_re_sends_the_registration_email_to_technical_members_and_the_billing_email_after_confirming_and_the_history_shows_it()
     {
         await _fx.PurchaseAsync(_fx.Contoso, 25, 10);
+        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ted@contoso.example", MemberRoles.Technical);
+        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "bea@contoso.example", MemberRoles.Billing);
         await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Support);
         var cut = Render(page, _fx.Contoso.Id);
-        Assert.Contains("2 active licenses, to billing@contoso.example", Text(cut.Find("[data-testid=resend-registration]")));
+        const string recipients = "ted@contoso.example, billing@contoso.example";
+        Assert.Contains($"2 active licenses, to {recipients}", Text(cut.Find("[data-testid=resend-registration]")));
 
         ResendButton(cut).Click();
-        page.Dialogs.WaitForAssertion(() => Assert.Contains("to the billing contact billing@contoso.example", page.Dialogs.Markup));
+        page.Dialogs.WaitForAssertion(() => Assert.Contains($"to the organization's Technical members and its billing email: {recipients}", page.Dialogs.Markup));
         page.Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Re-send").Click();
 
-        page.Snackbars.WaitForAssertion(() => Assert.Contains("on its way to billing@contoso.example", page.Snackbars.Markup), TimeSpan.FromSeconds(5));
+        page.Snackbars.WaitForAssertion(() => Assert.Contains($"on its way to {recipients}", page.Snackbars.Markup), TimeSpan.FromSeconds(5));
         await using var db = _fx.Db();
         var message = await db.OutboxMessages.SingleAsync();
-        Assert.Equal(["billing@contoso.example"], message.To);
+        Assert.Equal(["ted@contoso.example", "billing@contoso.example"], message.To);
         var audit = await db.AuditEvents.SingleAsync(e => e.Action == "registration.resent");
         Assert.Equal(page.Actor.Name, audit.ActorName);
-        cut.WaitForAssertion(() => Assert.Contains("sent again to billing@contoso.example", cut.Find(".history-timeline").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains($"sent again to {recipients}", cut.Find(".history-timeline").TextContent));
     }
 
     [Fact]

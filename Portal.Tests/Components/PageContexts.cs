@@ -113,6 +113,7 @@ internal static class PortalPageServices
         ctx.Services.AddSingleton(domain.Get<LicenseImport>());
         ctx.Services.AddSingleton(domain.Get<CatalogService>());
         ctx.Services.AddSingleton(domain.Get<RegistrationEmail>());
+        ctx.Services.AddSingleton(domain.Get<MembershipService>());
         ctx.Services.AddSingleton(domain.Get<EmailOutbox>());
         ctx.Services.AddSingleton(domain.Get<SigningKeyStore>());
         ctx.Services.AddSingleton(new OrganizationService(dbFactory, domain.Get<AuditLog>()));

@@ -108,16 +108,18 @@ public sealed class DiscountTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task R7_an_approval_emails_the_applicant_and_the_billing_contact_the_percent_and_validity()
+    public async Task R7_an_approval_emails_the_applicant_and_billing_members_the_percent_and_validity()
     {
-        var applicant = await AddMemberAsync("ana@contoso.example");
+        var applicant = await AddMemberAsync("ana@contoso.example", MemberRoles.Billing);
+        await AddMemberAsync("bob@contoso.example", MemberRoles.Billing);
+        await AddMemberAsync("ted@contoso.example", MemberRoles.Technical);
         var application = await Discounts.SubmitAsync(_fx.Contoso.Id, DiscountKind.Nonprofit, "Charity 1234567", [], applicant);
 
         await Discounts.ApproveAsync(application.Id, 40, DomainFixture.Start.AddDays(180), "Welcome aboard", DomainFixture.Sales);
 
         await using var db = _fx.Db();
         var email = Assert.Single(await db.OutboxMessages.ToListAsync());
-        Assert.Equal(["ana@contoso.example", "billing@contoso.example"], email.To);
+        Assert.Equal(["ana@contoso.example", "bob@contoso.example"], email.To);
         Assert.Equal("Your nonprofit discount is approved", email.Subject);
         Assert.Contains("40 % comes off every order placed in the portal until 28 May 2027.", email.TextBody);
         Assert.Contains("A note from our sales team: Welcome aboard", email.TextBody);
@@ -141,14 +143,14 @@ public sealed class DiscountTests : IAsyncLifetime
     private static string DecisionEmailHtml(string paragraph) =>
         Portal.Domain.Outbox.DecisionEmail.Compose(["a@b.example"], "s", "k", paragraph).HtmlBody!;
 
-    private async Task<Actor> AddMemberAsync(string email)
+    private async Task<Actor> AddMemberAsync(string email, MemberRoles roles = MemberRoles.Owner)
     {
         await using var db = _fx.Db();
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        user.JoinAs(db, _fx.Contoso.Id);
+        user.JoinAs(db, _fx.Contoso.Id, roles);
         db.Users.Add(user);
         await db.SaveChangesAsync();
-        return Actor.Person(user.Id, email, Roles.Customer).In(_fx.Contoso.Id, MemberRoles.Owner);
+        return Actor.Person(user.Id, email, Roles.Customer).In(_fx.Contoso.Id, roles);
     }
 
     [Fact]

@@ -1,8 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain;
+using Portal.Domain.Accounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Keys;
+using Portal.Domain.Members;
 using Portal.Tests.Builders;
+using Portal.Tests.Components;
 
 namespace Portal.Tests.Domain;
 
@@ -155,19 +158,23 @@ public sealed class EvaluationRulesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task R9_a_grant_emails_the_new_expiry_and_a_denial_the_reason_to_the_billing_contact()
+    public async Task R9_a_grant_emails_the_new_expiry_and_a_denial_the_reason_to_the_requester_and_technical_members()
     {
+        var requester = await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ana@contoso.example", MemberRoles.Technical);
+        var asking = Actor.Person(requester.Id, "ana@contoso.example", Roles.Customer).In(_fx.Contoso.Id, MemberRoles.Technical);
+        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ted@contoso.example", MemberRoles.Technical);
+        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "bea@contoso.example", MemberRoles.Billing);
         var evaluation = await StartAsync();
-        var first = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot", DomainFixture.CustomerIn(_fx.Contoso.Id));
+        var first = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 14, "Pilot", asking);
         await Evaluations.GrantAsync(first.Id, 14, "Good luck", DomainFixture.Support);
-        var second = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 20, "Board meets late", DomainFixture.CustomerIn(_fx.Contoso.Id));
+        var second = await Evaluations.RequestExtensionAsync(_fx.Contoso.Id, evaluation.Id, 20, "Board meets late", asking);
 
         await Evaluations.DenyAsync(second.Id, "Please buy seats now", DomainFixture.Support);
 
         await using var db = _fx.Db();
         var emails = await db.OutboxMessages.OrderBy(m => m.CreatedAt).ToListAsync();
         Assert.Equal(2, emails.Count);
-        Assert.All(emails, e => Assert.Equal(["billing@contoso.example"], e.To));
+        Assert.All(emails, e => Assert.Equal(["ana@contoso.example", "ted@contoso.example"], e.To));
         Assert.Equal("Your OfficeStatus evaluation is extended", emails[0].Subject);
         Assert.Contains("granted 14 more days", emails[0].TextBody);
         Assert.Contains("It now runs until 12 January 2027.", emails[0].TextBody);

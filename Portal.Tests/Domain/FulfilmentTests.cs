@@ -43,9 +43,10 @@ public sealed class FulfilmentTests : IAsyncLifetime
         await using var db = _fx.Db();
         var stored = await db.Orders.SingleAsync();
         Assert.Equal((OrderStatus.Fulfilled, PaymentReports.PaymentIntentOf(order)), (stored.Status, stored.PaymentIntentId));
-        var email = await db.OutboxMessages.Include(m => m.Attachments).SingleAsync();
-        Assert.Equal(2, email.Attachments.Count);
-        Assert.Contains("ana@contoso.example", email.To);
+        var registration = await db.OutboxMessages.Include(m => m.Attachments).SingleAsync(m => m.DeduplicationKey == $"registration:{order.Id:N}");
+        Assert.Equal(2, registration.Attachments.Count);
+        Assert.Contains("billing@contoso.example", registration.To);
+        Assert.True(await db.OutboxMessages.AnyAsync(m => m.DeduplicationKey == $"receipt:{order.Id:N}"));
     }
 
     [Fact]
@@ -67,7 +68,8 @@ public sealed class FulfilmentTests : IAsyncLifetime
         Assert.All(outcomes.Where(o => o != FulfilmentOutcome.Fulfilled), o => Assert.Equal(FulfilmentOutcome.AlreadyFulfilled, o));
         Assert.Equal(2, (await LicensesOfAsync(order)).Count);
         await using var db = _fx.Db();
-        Assert.Equal(1, await db.OutboxMessages.CountAsync());
+        Assert.Equal([$"receipt:{order.Id:N}", $"registration:{order.Id:N}"],
+            await db.OutboxMessages.Select(m => m.DeduplicationKey).OrderBy(key => key).ToListAsync());
         Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.Action == "order.fulfilled"));
     }
 

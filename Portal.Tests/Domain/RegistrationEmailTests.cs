@@ -5,6 +5,7 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Tests.Builders;
 using Portal.Tests.Fakes;
 using Portal.Tests.Integration;
 using Portal.Domain.Members;
@@ -15,7 +16,7 @@ namespace Portal.Tests.Domain;
 public sealed class RegistrationEmailTests
 {
     [Fact]
-    public async Task R11_the_purchaser_and_billing_contact_receive_licensee_product_seats_keys_and_license_files()
+    public async Task R11_technical_members_and_the_billing_email_receive_licensee_product_seats_keys_and_license_files()
     {
         await using var smtp = new SmtpTestServer();
         await using var app = new PortalAppFactory()
@@ -30,18 +31,22 @@ public sealed class RegistrationEmailTests
             var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
             var organization = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
             var product = await db.Products.Include(p => p.Packs).SingleAsync();
+            // The demo organization's owner has its billing email as address; a Technical and a Billing member join.
+            foreach (var (email, roles) in new[] { ("it@contoso.example", MemberRoles.Technical), ("buyer@contoso.example", MemberRoles.Billing) })
+                db.Users.Add(new PortalUser { UserName = email, Email = email, EmailConfirmed = true }.JoinAs(db, organization.Id, roles));
+            await db.SaveChangesAsync();
             var licensing = scope.ServiceProvider.GetRequiredService<LicensingService>();
             licenses = [.. new[] { 25, 10 }.Select(seats => licensing.IssuePurchased(db, organization, product, seats, orderId, Actor.Stripe))];
             var registration = scope.ServiceProvider.GetRequiredService<RegistrationEmail>();
-            registration.QueueForOrder(db, organization, product, licenses, DateOnly.FromDateTime(DateTime.UtcNow.AddYears(1)),
-                "buyer@contoso.example", orderId, Actor.Stripe);
+            await registration.QueueForOrderAsync(db, organization, product, licenses, DateOnly.FromDateTime(DateTime.UtcNow.AddYears(1)),
+                orderId, Actor.Stripe);
             // A duplicate delivery of the same order must not queue a second email.
-            registration.QueueForOrder(db, organization, product, licenses, null, "buyer@contoso.example", orderId, Actor.Stripe);
+            await registration.QueueForOrderAsync(db, organization, product, licenses, null, orderId, Actor.Stripe);
             await db.SaveChangesAsync();
         }
 
         var message = await smtp.WaitForMessageAsync(TimeSpan.FromSeconds(20));
-        Assert.Equal(["buyer@contoso.example", "customer@contoso.example"], message.To.Mailboxes.Select(m => m.Address).Order());
+        Assert.Equal(["customer@contoso.example", "it@contoso.example"], message.To.Mailboxes.Select(m => m.Address).Order());
         Assert.Equal("Your OfficeStatus 6 registration – Contoso Facilities Ltd", message.Subject);
         Assert.Contains("Licensee: Contoso Facilities Ltd", message.TextBody);
         Assert.Contains("25 users", message.TextBody);

@@ -24,19 +24,21 @@ public sealed class RegistrationResendTests : IAsyncLifetime
     private RegistrationEmail Registration => _fx.Get<RegistrationEmail>();
 
     [Fact]
-    public async Task R11_support_re_sends_any_organizations_registration_to_its_billing_contact()
+    public async Task R11_support_re_sends_any_organizations_registration_to_its_technical_members_and_billing_email()
     {
+        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "ted@contoso.example", MemberRoles.Technical);
+        await CustomerPageContext.AddMemberAsync(_fx, _fx.Contoso, "bea@contoso.example", MemberRoles.Billing);
         await using var db = _fx.Db();
 
         var sent = await Registration.ResendAsync(db, _fx.Contoso.Id, requestedByEmail: null, DomainFixture.Support);
 
         Assert.Equal(1, sent);
         var message = await db.OutboxMessages.AsNoTracking().Include(m => m.Attachments).SingleAsync();
-        Assert.Equal(["billing@contoso.example"], message.To);
+        Assert.Equal(["ted@contoso.example", "billing@contoso.example"], message.To);
         Assert.Equal(2, message.Attachments.Count);
         var audit = await db.AuditEvents.SingleAsync(e => e.Action == "registration.resent");
         Assert.Equal((DomainFixture.Support.Name, _fx.Contoso.Id, true), (audit.ActorName, audit.OrganizationId, audit.VisibleToCustomer));
-        Assert.Equal("Registration email for 2 active licenses sent again to billing@contoso.example.", audit.Summary);
+        Assert.Equal("Registration email for 2 active licenses sent again to ted@contoso.example, billing@contoso.example.", audit.Summary);
     }
 
     [Fact]

@@ -117,9 +117,13 @@ public sealed class PurchaseJourneyTests(PaymentsApp app)
             Assert.StartsWith("Payments Test", verified.Claims.Licensee);
         }
 
-        // Exactly one registration email (R11) through SMTP, with both license files.
-        var email = await SingleRegistrationEmailAsync(customer);
+        // Exactly one registration email (R11) and one receipt through SMTP, to the buyer (an owner) and the billing
+        // email; the registration with both license files.
+        var email = await SingleEmailAsync(customer, "Your OfficeStatus 6 registration");
         Assert.Equal([customer.BillingEmail, customer.Email], email.To.Mailboxes.Select(m => m.Address).Order(StringComparer.Ordinal));
+        var receipt = await SingleEmailAsync(customer, "Receipt for your order");
+        Assert.Equal([customer.BillingEmail, customer.Email], receipt.To.Mailboxes.Select(m => m.Address).Order(StringComparer.Ordinal));
+        Assert.Contains($"Total paid: {order.Total}", receipt.TextBody);
         var attached = email.Attachments.OfType<MimePart>().Select(part =>
         {
             using var content = new MemoryStream();
@@ -130,9 +134,10 @@ public sealed class PurchaseJourneyTests(PaymentsApp app)
         Assert.All(attached, verification => Assert.True(verification.IsValid, verification.Message));
     }
 
-    private async Task<MimeMessage> SingleRegistrationEmailAsync(TestCustomer customer)
+    private async Task<MimeMessage> SingleEmailAsync(TestCustomer customer, string subjectStart)
     {
-        bool IsOurs(MimeMessage message) => message.To.Mailboxes.Any(m => m.Address == customer.BillingEmail);
+        bool IsOurs(MimeMessage message) =>
+            message.To.Mailboxes.Any(m => m.Address == customer.BillingEmail) && message.Subject?.StartsWith(subjectStart, StringComparison.Ordinal) == true;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!app.Smtp.Messages.Any(IsOurs) && DateTime.UtcNow < deadline)
             await Task.Delay(100);
