@@ -118,6 +118,23 @@ public sealed class OrganizationPageTests
     }
 
     [Fact]
+    public async Task A_billing_member_saves_the_profile()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+        var cut = page.RenderPage<OrganizationPage>();
+        Assert.Empty(cut.FindAll("[data-testid=role-required]"));
+
+        EmailInput(cut).Change("invoices@contoso.example");
+        await Button(cut, "Save profile").ClickAsync(new());
+
+        page.Snackbars.WaitForAssertion(() => Assert.Contains("profile is saved", page.Snackbars.Markup), TimeSpan.FromSeconds(5));
+        await using var db = domain.Db();
+        Assert.Equal("invoices@contoso.example", (await db.Organizations.SingleAsync(o => o.Id == domain.Contoso.Id)).BillingEmail);
+        Assert.Equal(page.Member.Id, (await db.AuditEvents.SingleAsync(e => e.Action == "organization.profile-updated")).ActorUserId);
+    }
+
+    [Fact]
     public async Task Saving_without_changes_says_so_and_records_nothing()
     {
         await using var domain = await DomainFixture.CreateAsync();
