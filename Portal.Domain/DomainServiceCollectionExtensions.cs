@@ -29,6 +29,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<OrganizationService>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<LicensingService>();
+        services.AddSingleton<KeyDownloads>();
         services.AddSingleton<LicenseImport>();
         services.AddSingleton<LicenseKeyJwks>();
         services.AddSingleton<EvaluationService>();

@@ -16,6 +16,9 @@ public static class HistoryQueries
     /// <summary>Action of the audit event written when a customer downloads all current keys in one file.</summary>
     public const string LicensesDownloaded = "licenses.downloaded";
 
+    /// <summary>Action of the audit event written when a customer downloads the evaluation key.</summary>
+    public const string EvaluationDownloaded = "evaluation.downloaded";
+
     /// <summary>
     /// The events of one license, newest first: what happened to it, plus the upgrade of the license it replaced (which is
     /// how it came to be). At most <paramref name="limit"/> events.

@@ -43,7 +43,11 @@ public sealed record OrderView(
     Money Total,
     string? ReceiptUrl,
     IReadOnlyList<OrderLineView> Lines,
-    IReadOnlyList<OrderLicenseView> Licenses);
+    IReadOnlyList<OrderLicenseView> Licenses)
+{
+    /// <summary>The same order with no license key in it, for a member whose roles do not allow taking keys.</summary>
+    public OrderView WithoutKeys() => this with { Licenses = [.. Licenses.Select(license => license with { Key = null })] };
+}
 
 public sealed record StaffOrderQuery(OrderStatus? Status, string? OrganizationSearch, int Page, int PageSize);
 

@@ -35,7 +35,19 @@ public sealed class OrderService(IDbContextFactory<PortalDbContext> dbFactory, P
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>An order of the given organization, with its lines; null for any other organization's order.</summary>
+    /// <summary>
+    /// The order the actor is about to pay (start or resume its checkout), with its lines: only members with the Billing
+    /// role pay orders. Null for any other organization's order; the role is checked first, so a refusal says nothing
+    /// about the id.
+    /// </summary>
+    public async Task<Order?> ForCheckoutAsync(Guid organizationId, Guid orderId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        actor.Require(organizationId, "pay orders", MemberRoles.Billing);
+        return await FindAsync(organizationId, orderId, cancellationToken);
+    }
+
+    /// <summary>An order of the given organization, with its lines, for reading; null for any other organization's order.</summary>
     public async Task<Order?> FindAsync(Guid organizationId, Guid orderId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Portal.Domain.Accounts;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
 using Portal.Tests.Integration;
@@ -21,7 +22,8 @@ public sealed record JourneyCustomer(Guid OrganizationId, string OrganizationNam
 {
     public const string Password = "Journey-Pass-2026!";
 
-    public Actor Actor => Actor.Person(UserId, Email, Roles.Customer);
+    /// <summary>The customer as the domain services see them: the owner of their organization, as its first member.</summary>
+    public Actor Actor => Actor.Person(UserId, Email, Roles.Customer).In(OrganizationId, MemberRoles.Owner);
 }
 
 /// <summary>

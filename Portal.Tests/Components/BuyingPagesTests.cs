@@ -7,6 +7,7 @@ using Portal.Components.Buying;
 using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Pricing;
 using Portal.Payments;
@@ -145,6 +146,45 @@ public sealed class BuyingPagesTests : IAsyncLifetime
         await using var db = _fx.Db();
         Assert.Empty(await db.Orders.ToListAsync());
         Assert.DoesNotContain("/checkout/", Navigation(page).Uri);
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Technical)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_billing_role_prices_seats_and_upgrades_but_is_not_offered_the_checkout(MemberRoles roles)
+    {
+        await _fx.PurchaseAsync(_fx.Contoso, 10);
+        await _fx.ReleaseAsync(7, 0);
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, roles: roles);
+
+        var buy = page.RenderPage<BuySeats>();
+        await SetQuantityAsync(buy, seats: 25, quantity: 1);
+        var upgrade = page.RenderPage<UpgradeLicenses>();
+
+        buy.WaitForAssertion(() => Assert.Contains("25 new seats", buy.Find("[data-total]").TextContent));
+        Assert.Single(upgrade.FindAll("li[data-license-id]"));
+        Assert.Empty(buy.FindAll("button[data-testid=checkout]"));
+        Assert.Empty(upgrade.FindAll("button[data-testid=checkout]"));
+        Assert.Contains("To place orders, you need the Billing role.", buy.Find("[data-testid=role-required]").TextContent);
+        Assert.Equal("Billing", upgrade.Find("[data-testid=role-required]").GetAttribute("data-role"));
+        await using var db = _fx.Db();
+        Assert.Empty(await db.Orders.ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_billing_member_places_the_order_and_goes_to_checkout()
+    {
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+        var cut = page.RenderPage<BuySeats>();
+
+        await SetQuantityAsync(cut, seats: 10, quantity: 1);
+        cut.WaitForAssertion(() => Assert.Contains("10 new seats", cut.Find("[data-total]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=role-required]"));
+        CheckoutButton(cut).Click();
+
+        var order = await SingleOrderAsync();
+        Assert.Equal(page.Member.Id, order.PlacedByUserId);
+        Assert.EndsWith(CheckoutPaths.Test(order.Id), Navigation(page).Uri);
     }
 
     private static AngleSharp.Dom.IElement CheckoutButton<T>(IRenderedComponent<T> cut) where T : IComponent =>

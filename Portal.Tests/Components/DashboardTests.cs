@@ -3,6 +3,7 @@ using MudBlazor.Services;
 using Portal.Components.Dashboard;
 using Portal.Domain;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Endpoints;
 
 namespace Portal.Tests.Components;
@@ -86,7 +87,7 @@ public sealed class DashboardTests
     {
         await using var ctx = Context();
 
-        var cut = ctx.Render<NextActions>(p => p.Add(c => c.Overview, Overview()).Add(c => c.Today, Today));
+        var cut = ctx.Render<NextActions>(p => p.Add(c => c.Overview, Overview()).Add(c => c.Today, Today).Add(c => c.Roles, MemberRoles.Owner));
 
         Assert.Equal(["buy", "evaluate", "discount"], ActionKeys(cut));
         Assert.Equal("/evaluation", cut.Find("[data-action=evaluate]").GetAttribute("href"));
@@ -98,7 +99,8 @@ public sealed class DashboardTests
         await using var ctx = Context();
         var cut = ctx.Render<NextActions>(p => p
             .Add(c => c.Overview, Overview(seats: [new SeatHolding("OfficeStatus", 5, false, 10, 1)], upgradable: 1, usableDiscount: "Nonprofit discount of 40 %"))
-            .Add(c => c.Today, Today));
+            .Add(c => c.Today, Today)
+            .Add(c => c.Roles, MemberRoles.Owner));
 
         Assert.Equal(["upgrade", "buy", "evaluate", "keys"], ActionKeys(cut));
         Assert.Contains("Upgrade 1 older license", cut.Find("[data-action=upgrade]").TextContent);
@@ -112,7 +114,7 @@ public sealed class DashboardTests
         await using var ctx = Context();
         var evaluation = new EvaluationSummary("OfficeStatus", 6, DateTimeOffset.UnixEpoch, 3, ExtensionPending: false);
 
-        var cut = ctx.Render<NextActions>(p => p.Add(c => c.Overview, Overview(evaluations: [evaluation], pendingDiscounts: 1)).Add(c => c.Today, Today));
+        var cut = ctx.Render<NextActions>(p => p.Add(c => c.Overview, Overview(evaluations: [evaluation], pendingDiscounts: 1)).Add(c => c.Today, Today).Add(c => c.Roles, MemberRoles.Owner));
 
         Assert.Equal(["buy", "extend"], ActionKeys(cut));
         Assert.Contains("before your evaluation ends in 3 days", cut.Find("[data-action=buy]").TextContent);
@@ -125,11 +127,60 @@ public sealed class DashboardTests
 
         var cut = ctx.Render<NextActions>(p => p
             .Add(c => c.Overview, Overview(seats: [new SeatHolding("OfficeStatus", 6, true, 10, 1)], supportEndsOn: Today.AddDays(-1), usableDiscount: "x"))
-            .Add(c => c.Today, Today));
+            .Add(c => c.Today, Today)
+            .Add(c => c.Roles, MemberRoles.Owner));
 
         Assert.Equal(["buy", "keys"], ActionKeys(cut));
         Assert.Contains("renew support", cut.Find("[data-action=buy]").TextContent);
     }
+
+    [Fact]
+    public async Task A_billing_member_is_offered_buying_and_told_that_evaluating_and_keys_take_the_technical_role()
+    {
+        await using var ctx = Context();
+
+        var cut = ctx.Render<NextActions>(p => p
+            .Add(c => c.Overview, Overview(seats: [new SeatHolding("OfficeStatus", 5, false, 10, 1)], upgradable: 1))
+            .Add(c => c.Today, Today)
+            .Add(c => c.Roles, MemberRoles.Billing));
+
+        Assert.Equal(["upgrade", "buy", "discount"], ActionKeys(cut));
+        Assert.Contains("mud-button-filled", cut.Find("[data-action=upgrade]").ClassName);
+        var note = Assert.Single(cut.FindAll("[data-testid=role-required]"));
+        Assert.Equal("Technical", note.GetAttribute("data-role"));
+        Assert.Contains("To start an evaluation or download license keys, you need the Technical role.", Text(note));
+    }
+
+    [Fact]
+    public async Task A_technical_member_is_offered_the_evaluation_and_keys_first_and_told_that_buying_takes_the_billing_role()
+    {
+        await using var ctx = Context();
+
+        var cut = ctx.Render<NextActions>(p => p
+            .Add(c => c.Overview, Overview(seats: [new SeatHolding("OfficeStatus", 5, false, 10, 1)], upgradable: 1))
+            .Add(c => c.Today, Today)
+            .Add(c => c.Roles, MemberRoles.Technical));
+
+        Assert.Equal(["evaluate", "keys"], ActionKeys(cut));
+        Assert.Contains("mud-button-filled", cut.Find("[data-action=evaluate]").ClassName);
+        var note = Assert.Single(cut.FindAll("[data-testid=role-required]"));
+        Assert.Equal("Billing", note.GetAttribute("data-role"));
+        Assert.Contains("To upgrade older licenses, buy seats or apply for a discount, you need the Billing role.", Text(note));
+    }
+
+    [Fact]
+    public async Task A_member_with_no_role_is_offered_nothing_and_told_which_role_each_step_takes()
+    {
+        await using var ctx = Context();
+
+        var cut = ctx.Render<NextActions>(p => p.Add(c => c.Overview, Overview()).Add(c => c.Today, Today).Add(c => c.Roles, MemberRoles.None));
+
+        Assert.Empty(cut.FindAll("a[data-action]"));
+        Assert.Empty(cut.FindAll("nav"));
+        Assert.Equal(["Billing", "Technical"], cut.FindAll("[data-testid=role-required]").Select(n => n.GetAttribute("data-role")!));
+    }
+
+    private static string Text(AngleSharp.Dom.IElement element) => System.Text.RegularExpressions.Regex.Replace(element.TextContent, @"\s+", " ").Trim();
 
     [Fact]
     public async Task Older_seats_say_what_upgrading_them_lists_at()

@@ -7,6 +7,7 @@ using MudBlazor;
 using MudBlazor.Extensions;
 using Portal.Components.Discounts;
 using Portal.Domain.Discounts;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
 
@@ -187,5 +188,42 @@ public sealed class DiscountPageTests
         Assert.Contains("Note from our sales team: We need an invoice of the product you are moving from.", denied.TextContent);
         Assert.Contains("It has expired: apply again", cut.Find("[data-application-status=Approved]").TextContent);
         Assert.Empty(cut.FindAll("[data-testid=usable-discount]"));
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Technical)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_billing_role_follows_the_applications_but_is_not_offered_the_form(MemberRoles roles)
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        var charity = await domain.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
+        await domain.Get<DiscountService>().SubmitAsync(charity.Id, DiscountKind.Nonprofit, Evidence, [], DomainFixture.CustomerIn(charity.Id));
+        await using var page = await CustomerPageContext.CreateAsync(domain, charity, "olga@fabrikam.example", roles);
+
+        var cut = page.RenderPage<DiscountsPage>();
+
+        Assert.Contains("Waiting for a decision by our sales team", cut.Find("[data-application-status=Pending]").TextContent);
+        Assert.Empty(cut.FindComponents<DiscountApplicationForm>());
+        Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Trim() == "Send application");
+        var note = cut.Find("[data-testid=role-required]");
+        Assert.Equal("Billing", note.GetAttribute("data-role"));
+        Assert.Contains("To apply for a discount, you need the Billing role.", note.TextContent);
+    }
+
+    [Fact]
+    public async Task A_billing_member_applies()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        var charity = await domain.AddOrganizationAsync("Fabrikam Foundation", OrganizationKind.Nonprofit);
+        await using var page = await CustomerPageContext.CreateAsync(domain, charity, "accounts@fabrikam.example", MemberRoles.Billing);
+        var cut = page.RenderPage<DiscountsPage>();
+        Assert.Empty(cut.FindAll("[data-testid=role-required]"));
+
+        cut.FindComponent<MudTextField<string>>().Find("textarea").Change(Evidence);
+        await Button(cut, "Send application").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-application-status=Pending]")), TimeSpan.FromSeconds(5));
+        await using var db = domain.Db();
+        Assert.Equal(page.Member.Id, (await db.DiscountApplications.SingleAsync()).AppliedByUserId);
     }
 }

@@ -5,10 +5,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
-using Portal.Domain.Data;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
+using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Endpoints;
 using Portal.Tests.Builders;
@@ -16,21 +17,23 @@ using Portal.Tests.Integration;
 
 namespace Portal.Tests.Components;
 
-/// <summary><c>GET /evaluation/{id}/download</c>: the evaluation's license file, for its own organization only.</summary>
+/// <summary>
+/// <c>GET /evaluation/{id}/download</c>: the evaluation's license file, for its own organization's members with the
+/// Technical role only.
+/// </summary>
 public sealed class EvaluationDownloadTests
 {
     private static async Task<(IResult Result, HttpContext Http)> DownloadAsync(DomainFixture domain, Guid evaluationId, ClaimsPrincipal user)
     {
         var http = new DefaultHttpContext { User = user };
-        var result = await EvaluationDownloads.DownloadAsync(evaluationId, user, http,
-            domain.Get<IDbContextFactory<PortalDbContext>>(), domain.Get<AuditLog>(), CancellationToken.None);
+        var result = await EvaluationDownloads.DownloadAsync(evaluationId, user, http, domain.Get<KeyDownloads>(), CancellationToken.None);
         return (result, http);
     }
 
     private static async Task<int> DownloadEventsAsync(DomainFixture domain)
     {
         await using var db = domain.Db();
-        return await db.AuditEvents.CountAsync(e => e.Action == EvaluationDownloads.DownloadedAction);
+        return await db.AuditEvents.CountAsync(e => e.Action == HistoryQueries.EvaluationDownloaded);
     }
 
     [Fact]
@@ -66,6 +69,41 @@ public sealed class EvaluationDownloadTests
         var (result, _) = await DownloadAsync(domain, theirs.Id, CustomerPageContext.Principal(member, domain.Contoso));
 
         Assert.IsType<NotFound>(result);
+        Assert.Equal(0, await DownloadEventsAsync(domain));
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Technical)]
+    [InlineData(MemberRoles.Technical | MemberRoles.Billing)]
+    public async Task A_technical_member_gets_the_file_and_the_download_is_recorded_as_theirs(MemberRoles roles)
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        var evaluation = await domain.Get<EvaluationService>().StartAsync(domain.Contoso.Id, domain.OfficeStatus.Id, DomainFixture.CustomerIn(domain.Contoso.Id));
+        var member = await CustomerPageContext.AddMemberAsync(domain, domain.Contoso, "it@contoso.example", roles);
+
+        var (result, _) = await DownloadAsync(domain, evaluation.Id, CustomerPageContext.Principal(member, domain.Contoso, roles));
+
+        Assert.IsType<FileContentHttpResult>(result);
+        await using var db = domain.Db();
+        var recorded = await db.AuditEvents.SingleAsync(e => e.Action == HistoryQueries.EvaluationDownloaded);
+        Assert.Equal(member.Id, recorded.ActorUserId);
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Billing)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_technical_role_is_refused_with_403_and_nothing_is_recorded(MemberRoles roles)
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        var evaluation = await domain.Get<EvaluationService>().StartAsync(domain.Contoso.Id, domain.OfficeStatus.Id, DomainFixture.CustomerIn(domain.Contoso.Id));
+        var member = await CustomerPageContext.AddMemberAsync(domain, domain.Contoso, "accounts@contoso.example", roles);
+
+        var (result, _) = await DownloadAsync(domain, evaluation.Id, CustomerPageContext.Principal(member, domain.Contoso, roles));
+
+        var refused = Assert.IsType<ContentHttpResult>(result);
+        Assert.Equal(StatusCodes.Status403Forbidden, refused.StatusCode);
+        Assert.Contains("Technical", refused.ResponseContent);
+        Assert.DoesNotContain(evaluation.Key, refused.ResponseContent);
         Assert.Equal(0, await DownloadEventsAsync(domain));
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using Portal.Components.Evaluations;
 using Portal.Domain.Evaluations;
+using Portal.Domain.Members;
 using Portal.Endpoints;
 using Portal.Tests.Builders;
 
@@ -239,5 +240,67 @@ public sealed class EvaluationPageTests
         Assert.Equal("Denied", request.GetAttribute("data-request-status"));
         Assert.Contains("Declined on 29 November 2026: Three months is the longest we can offer.", request.TextContent);
         Assert.Equal("started", State(cut));
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Billing)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_technical_role_is_not_offered_the_start_and_is_told_who_can_give_the_role(MemberRoles roles)
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso, roles: roles);
+
+        var cut = page.RenderPage<EvaluationPage>();
+
+        Assert.Equal("none", State(cut));
+        Assert.Contains("free for 30 days with up to 250 users", cut.Markup);
+        Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Trim() == "Start evaluation");
+        var note = cut.Find("[data-testid=role-required]");
+        Assert.Equal("Technical", note.GetAttribute("data-role"));
+        Assert.Contains("To start an evaluation, you need the Technical role.", note.TextContent);
+        Assert.Equal("/organization/members", note.QuerySelector("a")!.GetAttribute("href"));
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Billing)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_technical_role_reads_a_running_evaluation_but_gets_no_key_and_no_extension_form(MemberRoles roles)
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        var evaluation = await StartAsync(domain);
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso, roles: roles);
+
+        var cut = page.RenderPage<EvaluationPage>();
+
+        Assert.Equal("started", State(cut));
+        Assert.Contains("Running: 30 days left.", cut.Find("[data-testid=evaluation-status]").TextContent);
+        Assert.Empty(cut.FindAll("a[download]"));
+        Assert.Empty(cut.FindAll("details pre"));
+        Assert.DoesNotContain(evaluation.Key, cut.Markup);
+        Assert.Empty(cut.FindComponents<ExtensionRequestForm>());
+        Assert.Equal(
+            ["To see or download the evaluation key, you need the Technical role.", "To ask for more evaluation time, you need the Technical role."],
+            cut.FindAll("[data-testid=role-required]").Select(n => n.TextContent.Split('.')[0].Trim() + "."));
+    }
+
+    [Fact]
+    public async Task A_technical_member_starts_the_evaluation_and_gets_its_key_and_the_extension_form()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso, "it@contoso.example", MemberRoles.Technical);
+        var cut = page.RenderPage<EvaluationPage>();
+
+        Button(cut, "Start evaluation").Click();
+        page.Dialogs.WaitForAssertion(() => Assert.NotEmpty(page.Dialogs.FindAll("button")));
+        page.Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Start evaluation").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal("started", State(cut)), TimeSpan.FromSeconds(5));
+        await using var db = domain.Db();
+        var evaluation = await db.Evaluations.SingleAsync();
+        Assert.Equal(EvaluationDownloads.PathFor(evaluation.Id), cut.Find("a[download]").GetAttribute("href"));
+        Assert.Contains(evaluation.Key, cut.Find("details pre").TextContent);
+        Assert.Single(cut.FindComponents<ExtensionRequestForm>());
+        Assert.Empty(cut.FindAll("[data-testid=role-required]"));
+        Assert.Equal(page.Member.Id, await db.AuditEvents.Where(e => e.Action == "evaluation.started").Select(e => e.ActorUserId).SingleAsync());
     }
 }

@@ -11,6 +11,7 @@ using Portal.Components.Licensing;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
 
@@ -190,6 +191,47 @@ public sealed class LicensesPageTests : IAsyncLifetime
         Assert.Contains(snackbar.ShownSnackbars, s => s.Message == "Key copied");
     }
 
+    [Theory]
+    [InlineData(MemberRoles.Billing)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_technical_role_sees_the_licenses_but_no_key_and_no_download(MemberRoles roles)
+    {
+        var license = (await _fx.PurchaseAsync(_fx.Contoso, 25))[0];
+        await using var ctx = Context(_fx.Contoso.Id, roles);
+
+        var list = ctx.Render<LicenseList>();
+        Assert.Single(await RowsAsync(list, expected: 1));
+        var page = ctx.Render<LicenseView>(p => p.Add(c => c.Id, license.Id));
+        page.WaitForAssertion(() => Assert.Equal("OfficeStatus 6.x · 25 seats", page.Find("h1").TextContent.Trim()));
+
+        Assert.DoesNotContain("Download all current keys", list.Markup);
+        Assert.Empty(list.FindAll($"a[href='{Portal.Endpoints.LicenseDownloads.DownloadAllPath}']"));
+        Assert.Equal("Technical", list.Find("[data-testid=role-required]").GetAttribute("data-role"));
+        Assert.Empty(page.FindAll("[data-testid=license-key]"));
+        Assert.Empty(page.FindAll("[data-testid=download-license]"));
+        Assert.Empty(page.FindAll("[data-testid=copy-key]"));
+        Assert.DoesNotContain(license.Key, page.Markup);
+        Assert.Contains("To see and download license keys, you need the Technical role.", page.Find("[data-testid=role-required]").TextContent);
+        Assert.Contains("Contoso Ltd", page.Markup);
+    }
+
+    [Fact]
+    public async Task A_technical_member_gets_the_key_and_the_downloads()
+    {
+        var license = (await _fx.PurchaseAsync(_fx.Contoso, 25))[0];
+        await using var ctx = Context(_fx.Contoso.Id, MemberRoles.Technical);
+
+        var list = ctx.Render<LicenseList>();
+        await RowsAsync(list, expected: 1);
+        var page = ctx.Render<LicenseView>(p => p.Add(c => c.Id, license.Id));
+
+        page.WaitForAssertion(() => Assert.Equal(license.Key, page.Find("[data-testid=license-key]").TextContent));
+        Assert.NotNull(list.Find($"a[href='{Portal.Endpoints.LicenseDownloads.DownloadAllPath}']"));
+        Assert.NotNull(page.Find("a[data-testid=download-license]"));
+        Assert.Empty(list.FindAll("[data-testid=role-required]"));
+        Assert.Empty(page.FindAll("[data-testid=role-required]"));
+    }
+
     [Fact]
     public async Task An_upgrade_links_the_old_and_the_new_license_both_ways()
     {
@@ -246,7 +288,8 @@ public sealed class LicensesPageTests : IAsyncLifetime
 
     private readonly List<RecordedCommand> _commands = [];
 
-    private BunitContext Context(Guid organizationId)
+    /// <summary>A page signed in as a member of the organization, an owner unless <paramref name="roles"/> says otherwise.</summary>
+    private BunitContext Context(Guid organizationId, MemberRoles roles = MemberRoles.Owner)
     {
         var ctx = new BunitContext();
         ctx.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -256,7 +299,8 @@ public sealed class LicensesPageTests : IAsyncLifetime
         var auth = ctx.AddAuthorization();
         auth.SetAuthorized("ana@contoso.example");
         auth.SetRoles(Roles.Customer);
-        auth.SetClaims(new Claim(PortalClaimTypes.OrganizationId, organizationId.ToString()));
+        auth.SetClaims([new Claim(PortalClaimTypes.OrganizationId, organizationId.ToString()),
+            .. roles.Split().Select(role => new Claim(PortalClaimTypes.MemberRole, role.ToString()))]);
         ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         ctx.Render<MudPopoverProvider>();
         return ctx;

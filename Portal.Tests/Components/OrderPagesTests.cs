@@ -7,6 +7,8 @@ using Portal.Components.Ordering;
 using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
+using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Payments;
 using Portal.Tests.Builders;
@@ -157,5 +159,73 @@ public sealed class OrderPagesTests : IAsyncLifetime
         Assert.Empty(cut.FindAll("[data-testid=license-key]"));
         Assert.Empty(cut.FindAll("[data-testid=copy-key]"));
         Assert.Empty(cut.FindAll("[data-testid=download-license]"));
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Technical)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_billing_role_reads_an_unpaid_order_but_is_not_offered_its_checkout(MemberRoles roles)
+    {
+        var order = await _fx.Order().Packs((5, 1)).PlaceAsync();
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, roles: roles);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("Pending", cut.Find("section").GetAttribute("data-order-status")));
+        Assert.Contains("OfficeStatus 6 – 5-user pack", cut.Find("[data-testid=order-lines]").TextContent);
+        Assert.Empty(cut.FindAll("form[method=post]"));
+        var note = cut.Find("[data-testid=role-required]");
+        Assert.Equal("Billing", note.GetAttribute("data-role"));
+        Assert.Contains("To pay orders, you need the Billing role.", note.TextContent);
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Billing)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_technical_role_sees_a_paid_orders_licenses_but_no_key(MemberRoles roles)
+    {
+        var order = await _fx.Order().Packs((25, 1), (10, 1)).PaidAsync("https://pay.stripe.com/receipts/contoso-5");
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, roles: roles);
+        page.Bunit.Services.GetRequiredService<NavigationManager>().NavigateTo(CheckoutPaths.ReturnForOrder(order.Id));
+
+        var onReturn = page.Bunit.Render<CheckoutReturn>();
+        var onOrder = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        onReturn.WaitForAssertion(() => Assert.Equal("Fulfilled", onReturn.Find("section").GetAttribute("data-order-status")));
+        onOrder.WaitForAssertion(() => Assert.Equal("Fulfilled", onOrder.Find("section").GetAttribute("data-order-status")));
+        await using var db = _fx.Db();
+        var keys = await db.Licenses.Where(l => l.OrderId == order.Id).Select(l => l.Key).ToListAsync();
+        LicensesWithoutKeys(onReturn, keys);
+        LicensesWithoutKeys(onOrder, keys);
+        // What the return page hands to its circuit in the HTML carries no key either.
+        Assert.All(Assert.IsType<OrderView>(onReturn.Instance.Order).Licenses, l => Assert.Null(l.Key));
+    }
+
+    private static void LicensesWithoutKeys<T>(IRenderedComponent<T> cut, IReadOnlyList<string> keys) where T : IComponent
+    {
+        Assert.Equal(keys.Count, cut.FindAll("tr[data-license-id]").Count);
+        Assert.All(keys, key => Assert.DoesNotContain(key, cut.Markup));
+        Assert.Empty(cut.FindAll("[data-testid=license-key]"));
+        Assert.Empty(cut.FindAll("[data-testid=download-license]"));
+        Assert.DoesNotContain("License key", cut.Find("[data-testid=order-licenses] thead").TextContent);
+        Assert.Equal("Technical", cut.Find("[data-testid=role-required]").GetAttribute("data-role"));
+    }
+
+    [Fact]
+    public async Task A_technical_member_gets_the_keys_of_a_paid_order_but_not_the_checkout_of_an_unpaid_one()
+    {
+        var paid = await _fx.Order().Packs((25, 1)).PaidAsync("https://pay.stripe.com/receipts/contoso-6");
+        var unpaid = await _fx.Order().Packs((5, 1)).PlaceAsync();
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, roles: MemberRoles.Technical);
+
+        var paidPage = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, paid.Id));
+        var unpaidPage = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, unpaid.Id));
+
+        await using var db = _fx.Db();
+        var license = await db.Licenses.SingleAsync(l => l.OrderId == paid.Id);
+        paidPage.WaitForAssertion(() => Assert.Equal(license.Key, paidPage.Find("[data-testid=license-key]").TextContent));
+        Assert.Empty(paidPage.FindAll("[data-testid=role-required]"));
+        unpaidPage.WaitForAssertion(() => Assert.Equal("Pending", unpaidPage.Find("section").GetAttribute("data-order-status")));
+        Assert.Empty(unpaidPage.FindAll("form[method=post]"));
     }
 }

@@ -4,12 +4,16 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using MudBlazor.Extensions;
 using Portal.Components.Organizations;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Components;
 
-/// <summary>The /organization page: the profile any member can edit (validated, saved, audited) and the members list.</summary>
+/// <summary>
+/// The /organization page: the profile members with the Billing role edit (validated, saved, audited) and everyone else
+/// reads, and the way to the members page.
+/// </summary>
 public sealed class OrganizationPageTests
 {
     private static IElement Button(IRenderedComponent<OrganizationPage> cut, string text) =>
@@ -22,11 +26,11 @@ public sealed class OrganizationPageTests
         cut.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Billing email").Find("input");
 
     [Fact]
-    public async Task Shows_the_profile_and_every_member()
+    public async Task Shows_the_profile_the_members_roles_and_the_way_to_the_members()
     {
         await using var domain = await DomainFixture.CreateAsync();
         await CustomerPageContext.AddMemberAsync(domain, domain.Contoso, "bob@contoso.example");
-        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso);
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso, roles: MemberRoles.Billing | MemberRoles.Technical);
 
         var cut = page.RenderPage<OrganizationPage>();
 
@@ -34,8 +38,33 @@ public sealed class OrganizationPageTests
         Assert.Equal("billing@contoso.example", EmailInput(cut).GetAttribute("value"));
         Assert.Equal(OrganizationKind.Commercial, cut.FindComponent<MudSelect<OrganizationKind>>().Instance.GetState(x => x.Value));
         Assert.Equal("GB", cut.FindComponent<MudAutocomplete<Country>>().Instance.GetState(x => x.Value)?.Code);
-        var members = cut.FindAll("ul[aria-label='Members of your organization'] li").Select(li => li.TextContent.Trim()).ToList();
-        Assert.Equal(["ana@contoso.example (you)", "bob@contoso.example"], members);
+        Assert.Contains("Your roles here: Billing, Technical.", cut.Find("[data-testid=your-roles]").TextContent);
+        var members = cut.Find("a[data-testid=members-link]");
+        Assert.Equal("/organization/members", members.GetAttribute("href"));
+        Assert.Contains("See the 2 members of your organization and their roles", members.TextContent);
+        Assert.Null(NameInput(cut).GetAttribute("readonly"));
+        Assert.NotNull(Button(cut, "Save profile"));
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Technical)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_billing_role_reads_the_profile_but_cannot_change_it(MemberRoles roles)
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso, roles: roles);
+
+        var cut = page.RenderPage<OrganizationPage>();
+
+        Assert.Equal("Contoso Ltd", NameInput(cut).GetAttribute("value"));
+        Assert.NotNull(NameInput(cut).GetAttribute("readonly"));
+        Assert.NotNull(EmailInput(cut).GetAttribute("readonly"));
+        Assert.True(cut.FindComponent<MudForm>().Instance.ReadOnly);
+        Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent.Trim() == "Save profile");
+        var note = cut.Find("[data-testid=role-required]");
+        Assert.Equal("Billing", note.GetAttribute("data-role"));
+        Assert.Contains("To change the profile, you need the Billing role.", note.TextContent);
+        Assert.Contains("An owner of your organization", note.TextContent);
     }
 
     [Fact]
@@ -86,6 +115,23 @@ public sealed class OrganizationPageTests
         Assert.Equal(domain.Contoso.Id, audit.OrganizationId);
         Assert.Contains("name from \"Contoso Ltd\" to \"Contoso Facilities Ltd\"", audit.Summary);
         Assert.Contains("country from United Kingdom to Netherlands", audit.Summary);
+    }
+
+    [Fact]
+    public async Task A_billing_member_saves_the_profile()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await CustomerPageContext.CreateAsync(domain, domain.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+        var cut = page.RenderPage<OrganizationPage>();
+        Assert.Empty(cut.FindAll("[data-testid=role-required]"));
+
+        EmailInput(cut).Change("invoices@contoso.example");
+        await Button(cut, "Save profile").ClickAsync(new());
+
+        page.Snackbars.WaitForAssertion(() => Assert.Contains("profile is saved", page.Snackbars.Markup), TimeSpan.FromSeconds(5));
+        await using var db = domain.Db();
+        Assert.Equal("invoices@contoso.example", (await db.Organizations.SingleAsync(o => o.Id == domain.Contoso.Id)).BillingEmail);
+        Assert.Equal(page.Member.Id, (await db.AuditEvents.SingleAsync(e => e.Action == "organization.profile-updated")).ActorUserId);
     }
 
     [Fact]

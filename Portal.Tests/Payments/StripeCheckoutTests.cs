@@ -190,7 +190,10 @@ public sealed class StripeCheckoutTests(PaymentsApp app)
         var order = await app.PlaceOrderAsync(customer, (10, 1));
         var taxed = ActivatorUtilities.CreateInstance<StripeCheckout>(app.Services, new StripeSettings { AutomaticTax = true });
         var user = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Role, Roles.Customer), new Claim(PortalClaimTypes.OrganizationId, customer.OrganizationId.ToString())], "test"));
+        [
+            new Claim(ClaimTypes.NameIdentifier, customer.UserId), new Claim(ClaimTypes.Email, customer.Email), new Claim(ClaimTypes.Role, Roles.Customer),
+            new Claim(PortalClaimTypes.OrganizationId, customer.OrganizationId.ToString()), new Claim(PortalClaimTypes.MemberRole, nameof(MemberRoles.Owner)),
+        ], "test"));
 
         var start = await taxed.StartAsync(order.Id, user, app.BaseAddress);
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Portal.Domain;
 
 namespace Portal.Endpoints;
 
@@ -17,5 +18,15 @@ public static class Downloads
     {
         NoStoreNoSniff(context);
         return TypedResults.File(content, contentType, fileName);
+    }
+
+    /// <summary>
+    /// 403 with the domain's reason as text, for a member whose roles do not allow the download (or, for the checkout
+    /// posts, the payment): a body of its own, so that the status code pages do not answer it with "page not found".
+    /// </summary>
+    public static ContentHttpResult Refused(DomainException refused)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        return TypedResults.Text(refused.Message, "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
     }
 }

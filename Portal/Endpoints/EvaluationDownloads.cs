@@ -1,29 +1,25 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Domain;
 using Portal.Domain.Accounts;
-using Portal.Domain.Data;
-using Portal.Domain.Evaluations;
-using Portal.Domain.History;
 using Portal.Domain.Keys;
+using Portal.Domain.Licensing;
 
 namespace Portal.Endpoints;
 
 /// <summary>
 /// <c>GET /evaluation/{id}/download</c>: the evaluation's license file (<c>.lic</c>) as an attachment, for members of the
-/// evaluation's organization only; any other evaluation is a 404, so ids of other organizations reveal nothing.
+/// evaluation's organization with the Technical role (<see cref="KeyDownloads"/>, which records the download); any other
+/// evaluation is a 404, so ids of other organizations reveal nothing, and a member without the role is refused (403).
 /// </summary>
 public static class EvaluationDownloads
 {
     public const string Route = "/evaluation/{id:guid}/download";
-
-    /// <summary>Action of the audit event written for each download (license history), like <c>license.downloaded</c>.</summary>
-    public const string DownloadedAction = "evaluation.downloaded";
 
     public static string PathFor(Guid evaluationId) => $"/evaluation/{evaluationId}/download";
 
@@ -36,40 +32,30 @@ public static class EvaluationDownloads
     }
 
     internal static async Task<IResult> DownloadAsync(
-        Guid id, ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit,
-        CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, HttpContext context, KeyDownloads keys, CancellationToken cancellationToken)
     {
         if (user.OrganizationId() is not { } organizationId)
             return TypedResults.NotFound();
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var found = await (
-                from evaluation in db.Evaluations.AsNoTracking()
-                join product in db.Products on evaluation.ProductId equals product.Id
-                join organization in db.Organizations on evaluation.OrganizationId equals organization.Id
-                where evaluation.Id == id && evaluation.OrganizationId == organizationId
-                select new
-                {
-                    evaluation.Id, evaluation.Major, evaluation.Seats, evaluation.StartedAt, evaluation.ExpiresAt, evaluation.Key,
-                    product.Code, product.Name, Licensee = organization.Name,
-                })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (found is null || string.IsNullOrEmpty(found.Key))
+        EvaluationKey? found;
+        try
+        {
+            found = await keys.EvaluationAsync(organizationId, id, CurrentActor.From(user), cancellationToken);
+        }
+        catch (DomainException refused)
+        {
+            return Downloads.Refused(refused);
+        }
+        if (found is null)
             return TypedResults.NotFound();
 
         // The readable header repeats what the key states (the key is re-signed when the expiry changes), so licensee,
         // seats, issue time and support end come from the key itself; the database has the rest.
         var stated = KeyStatements.Read(found.Key);
         var claims = new LicenseKeyClaims(
-            found.Id, found.Code, found.Name, stated.Licensee ?? found.Licensee, found.Major, stated.Seats ?? found.Seats,
+            found.EvaluationId, found.ProductCode, found.ProductName, stated.Licensee ?? found.Licensee, found.Major, stated.Seats ?? found.Seats,
             LicenseKind.Evaluation, stated.IssuedAt ?? found.StartedAt, stated.SupportEndsOn, found.ExpiresAt);
         var file = Encoding.UTF8.GetBytes(LicenseFile.Format(claims, found.Key));
-
-        var actor = CurrentActor.From(user);
-        audit.Record(db, actor, DownloadedAction, nameof(Evaluation), found.Id, organizationId,
-            $"Evaluation key for {found.Name} {found.Major} downloaded by {actor.Name}.");
-        await db.SaveChangesAsync(cancellationToken);
-
         return Downloads.Attachment(context, file, LicenseFile.MediaType, LicenseFile.FileName(claims));
     }
 

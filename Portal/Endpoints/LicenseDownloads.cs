@@ -4,19 +4,21 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.Components.Account;
 using Portal.Components;
+using Portal.Domain;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.History;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
-using Portal.Domain.Organizations;
 
 namespace Portal.Endpoints;
 
 /// <summary>
 /// Downloads for customers: one license file, all current keys in one file, and the license history as CSV. Each is
 /// scoped to the signed-in member's organization: another organization's license is not found (404), never refused
-/// (which would confirm that it exists). Key downloads are recorded in the license history.
+/// (which would confirm that it exists). Keys go only to members with the Technical role (<see cref="KeyDownloads"/>,
+/// which records each download in the license history): anyone else is refused (403) whatever the id. The history
+/// export is open to every member.
 /// </summary>
 public static class LicenseDownloads
 {
@@ -37,30 +39,35 @@ public static class LicenseDownloads
     }
 
     private static async Task<IResult> DownloadOneAsync(
-        Guid id, ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit,
-        CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, HttpContext context, KeyDownloads keys, CancellationToken cancellationToken)
     {
-        var organizationId = user.OrganizationId() ?? Guid.Empty;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var license = await LicenseQueries.DetailAsync(db, organizationId, id, cancellationToken);
-        if (license is not { KeyAvailable: true })
+        LicenseDetail? license;
+        try
+        {
+            license = await keys.LicenseAsync(user.OrganizationId() ?? Guid.Empty, id, CurrentActor.From(user), cancellationToken);
+        }
+        catch (DomainException refused)
+        {
+            return Downloads.Refused(refused);
+        }
+        if (license is null)
             return TypedResults.NotFound();
-
-        var actor = CurrentActor.From(user);
-        audit.Record(db, actor, HistoryQueries.LicenseDownloaded, nameof(License), license.Id, organizationId,
-            $"License key for {license.ProductName} {license.Major} ({Users(license.Seats)}) downloaded by {actor.Name}.");
-        await db.SaveChangesAsync(cancellationToken);
 
         return Downloads.Attachment(context, Utf8.GetBytes(license.LicenseFileText), $"{LicenseFile.MediaType}; charset=utf-8", license.LicenseFileName);
     }
 
     private static async Task<IResult> DownloadAllAsync(
-        ClaimsPrincipal user, HttpContext context, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, TimeProvider clock,
-        CancellationToken cancellationToken)
+        ClaimsPrincipal user, HttpContext context, KeyDownloads keys, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var organizationId = user.OrganizationId() ?? Guid.Empty;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var licenses = await LicenseQueries.ActiveWithKeysAsync(db, organizationId, cancellationToken);
+        IReadOnlyList<LicenseDetail> licenses;
+        try
+        {
+            licenses = await keys.CurrentLicensesAsync(user.OrganizationId() ?? Guid.Empty, CurrentActor.From(user), cancellationToken);
+        }
+        catch (DomainException refused)
+        {
+            return Downloads.Refused(refused);
+        }
         if (licenses.Count == 0)
             return TypedResults.NotFound();
 
@@ -70,12 +77,6 @@ public static class LicenseDownloads
             .Append("Each block below is one complete license file. Install a license by importing its block, or save it as its own .lic file.\n");
         foreach (var license in licenses)
             text.Append('\n').Append(license.LicenseFileText);
-
-        var actor = CurrentActor.From(user);
-        audit.Record(db, actor, HistoryQueries.LicensesDownloaded, nameof(Organization), organizationId, organizationId,
-            $"All {licenses.Count} current license {"key".ToQuantity(licenses.Count, ShowQuantityAs.None)} downloaded in one file by {actor.Name}.",
-            details: string.Join(',', licenses.Select(l => l.Id)));
-        await db.SaveChangesAsync(cancellationToken);
 
         var fileName = $"{Slug(licenses[0].Licensee)}-license-keys-{now.UtcDateTime:yyyy-MM-dd}.txt";
         return Downloads.Attachment(context, Utf8.GetBytes(text.ToString()), $"{LicenseFile.MediaType}; charset=utf-8", fileName);
@@ -96,8 +97,6 @@ public static class LicenseDownloads
             await HistoryCsv.WriteAsync(HistoryQueries.AllLicenseHistory(db, organizationId), writer, context.RequestAborted);
         }, $"{HistoryCsv.MediaType}; charset=utf-8", fileName);
     }
-
-    private static string Users(int seats) => "user".ToQuantity(seats);
 
     private static string Slug(string name)
     {

@@ -1,4 +1,6 @@
 using Portal.Components.Account;
+using Portal.Domain;
+using Portal.Endpoints;
 
 namespace Portal.Payments;
 
@@ -18,7 +20,15 @@ public static class PaymentEndpoints
         var checkout = app.MapGroup("/checkout").RequireAuthorization(Policies.Customer);
         checkout.MapPost("/{orderId:guid}", async (Guid orderId, IFormCollection form, HttpContext context, StripeCheckout stripe, CancellationToken cancellationToken) =>
             {
-                var start = await stripe.StartAsync(orderId, context.User, PortalBaseUri(context.Request), cancellationToken);
+                CheckoutStart start;
+                try
+                {
+                    start = await stripe.StartAsync(orderId, context.User, PortalBaseUri(context.Request), cancellationToken);
+                }
+                catch (DomainException refused)
+                {
+                    return Downloads.Refused(refused);
+                }
                 return start.Status == CheckoutStartStatus.NotFound || start.RedirectUrl is null
                     ? Results.NotFound()
                     : SeeOther(start.RedirectUrl);
@@ -26,9 +36,18 @@ public static class PaymentEndpoints
             .WithName("StartCheckout");
 
         checkout.MapPost("/test/{orderId:guid}/pay", async (Guid orderId, IFormCollection form, HttpContext context, TestCheckout test, CancellationToken cancellationToken) =>
-                await test.PayAsync(context.User, orderId, cancellationToken) is null
-                    ? Results.NotFound()
-                    : SeeOther(CheckoutPaths.ReturnForOrder(orderId)))
+            {
+                try
+                {
+                    return await test.PayAsync(context.User, orderId, cancellationToken) is null
+                        ? Results.NotFound()
+                        : SeeOther(CheckoutPaths.ReturnForOrder(orderId));
+                }
+                catch (DomainException refused)
+                {
+                    return Downloads.Refused(refused);
+                }
+            })
             .WithName("PayTestCheckout");
         return app;
     }

@@ -47,6 +47,8 @@ public sealed class StripeCheckout(
 {
     /// <summary>
     /// Where to send the browser to pay <paramref name="orderId"/>, which must be a Pending order of the user's organization.
+    /// Only a member with the Billing role pays (<see cref="OrderService.ForCheckoutAsync"/>): anyone else gets a
+    /// <see cref="DomainException"/> that says which role it takes.
     /// <paramref name="portalBaseUri"/> is the portal's address for Stripe's return URLs when <c>Portal:PublicBaseUrl</c> is not set
     /// (the request's, or <c>NavigationManager.BaseUri</c> in a component).
     /// </summary>
@@ -54,7 +56,7 @@ public sealed class StripeCheckout(
     {
         if (user.OrganizationId() is not { } organizationId || !user.IsInRole(Roles.Customer))
             return CheckoutStart.NotFound;
-        var order = await orders.FindAsync(organizationId, orderId, cancellationToken);
+        var order = await orders.ForCheckoutAsync(organizationId, orderId, CurrentActor.From(user), cancellationToken);
         if (order is null)
             return CheckoutStart.NotFound;
         if (order.Status != OrderStatus.Pending)

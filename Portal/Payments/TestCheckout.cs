@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Portal.Components;
 using Portal.Domain.Accounts;
 using Portal.Domain.Ordering;
 
@@ -13,7 +14,7 @@ public sealed class TestCheckout(StripeApi stripe, IHostEnvironment environment,
 {
     public bool IsAvailable => stripe.IsTestMode && environment.IsDevelopment();
 
-    /// <summary>An order of the user's organization, when the test checkout is available.</summary>
+    /// <summary>An order of the user's organization, to show, when the test checkout is available.</summary>
     public async Task<Order?> FindAsync(ClaimsPrincipal user, Guid orderId, CancellationToken cancellationToken = default)
     {
         if (!IsAvailable || !user.IsInRole(Roles.Customer) || user.OrganizationId() is not { } organizationId)
@@ -21,10 +22,15 @@ public sealed class TestCheckout(StripeApi stripe, IHostEnvironment environment,
         return await orders.FindAsync(organizationId, orderId, cancellationToken);
     }
 
-    /// <summary>"Pays" the order: fulfils it for exactly its total; null when there is no such order for the user.</summary>
+    /// <summary>
+    /// "Pays" the order: fulfils it for exactly its total; null when there is no such order for the user. Only a member
+    /// with the Billing role pays (<see cref="OrderService.ForCheckoutAsync"/>): anyone else gets a <see cref="Domain.DomainException"/>.
+    /// </summary>
     public async Task<PaymentReportResult?> PayAsync(ClaimsPrincipal user, Guid orderId, CancellationToken cancellationToken = default)
     {
-        var order = await FindAsync(user, orderId, cancellationToken);
+        if (!IsAvailable || !user.IsInRole(Roles.Customer) || user.OrganizationId() is not { } organizationId)
+            return null;
+        var order = await orders.ForCheckoutAsync(organizationId, orderId, CurrentActor.From(user), cancellationToken);
         if (order is null)
             return null;
         var result = await payments.HandleAsync(
