@@ -23,7 +23,8 @@ public sealed record InvitationView(
 /// members; anyone may leave; an organization always keeps an owner; an admin may make a member owner when none is left
 /// who can act. Every change is in the organization's history, with who made it.
 /// </summary>
-public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, EmailOutbox outbox, TimeProvider clock)
+public sealed class MembershipService(
+    IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, EmailOutbox outbox, IInvitationEmailSender invitationEmails, TimeProvider clock)
 {
     public async Task<Invitation> InviteAsync(
         Guid organizationId, string email, MemberRoles roles, Actor actor, InvitationLink link, CancellationToken cancellationToken = default)
@@ -39,10 +40,10 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         await EnsureMayWaitAsync(db, organization, invitation, now, cancellationToken);
 
         db.Invitations.Add(invitation);
-        QueueInvitationEmail(db, invitation, organization, actor, link(token));
         audit.Record(db, actor, "member.invited", nameof(Invitation), invitation.Id, organizationId,
             $"Invited {invitation.Email} as {invitation.Roles.Describe()}.");
         await SaveMemberChangeAsync(db, organization, cancellationToken);
+        await SendInvitationAsync(invitation, organization, actor, link(token), cancellationToken);
         return invitation;
     }
 
@@ -62,10 +63,10 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         if (waitsAgain)
             await EnsureMayWaitAsync(db, organization, invitation, now, cancellationToken);
         var token = invitation.Resend(now);
-        QueueInvitationEmail(db, invitation, organization, actor, link(token));
         audit.Record(db, actor, "member.invitation-resent", nameof(Invitation), invitation.Id, organizationId,
             $"Invitation of {invitation.Email} sent again; it is valid until {invitation.ExpiresAt:yyyy-MM-dd}.");
         await SaveInvitationAsync(db, waitsAgain ? organization : null, cancellationToken);
+        await SendInvitationAsync(invitation, organization, actor, link(token), cancellationToken);
         return invitation;
     }
 
@@ -233,15 +234,22 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
             actor.Require(action, staffRole);
     }
 
-    private void QueueInvitationEmail(PortalDbContext db, Invitation invitation, Organization organization, Actor actor, Uri link) =>
-        outbox.Enqueue(db, DecisionEmail.Compose(
-            [invitation.Email],
-            $"You are invited to {organization.Name} in the Key Metric Software licensing portal",
-            $"invitation:{invitation.Id:N}:{invitation.TimesSent}",
-            $"{actor.Name} invites you to join {organization.Name} in the Key Metric Software licensing portal as {invitation.Roles.Describe()}.",
-            $"Accept the invitation: {link}",
-            $"The link works once, until {invitation.ExpiresAt:d MMMM yyyy HH:mm} UTC, and only for {invitation.Email}. If you have no account yet, you can create one from the link.",
-            "If you did not expect this invitation, ignore this email."));
+    // Sent after the save, as account emails are: a link is only ever mailed for an invitation that is stored. When
+    // the mail server fails, the invitation waits and "Send again" makes a new link.
+    private async Task SendInvitationAsync(
+        Invitation invitation, Organization organization, Actor actor, Uri link, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await invitationEmails.SendInvitationAsync(
+                new InvitationEmail(invitation.Email, organization.Name, actor.Name, invitation.Roles, invitation.ExpiresAt, link), cancellationToken);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            throw new DomainException(
+                $"The invitation of {invitation.Email} is saved, but its email could not be sent ({failure.Message}). Use \"Send again\" in the list of invitations.");
+        }
+    }
 
     // Any change of the members moves the organization's members revision from the value this context read to a new
     // one, in the save's own transaction: of two changes made at once, the second finds the revision moved and is

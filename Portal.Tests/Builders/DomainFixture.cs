@@ -32,6 +32,10 @@ public sealed class DomainFixture : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; } = new(Start);
     public RecordingKeySigner Signer { get; } = new();
+
+    /// <summary>The invitation emails the domain sent (they go by the account emails' path, not the outbox).</summary>
+    public RecordingInvitationEmails InvitationEmails { get; } = new();
+
     public Product OfficeStatus { get; private set; } = null!;
     public Organization Contoso { get; private set; } = null!;
 
@@ -55,6 +59,7 @@ public sealed class DomainFixture : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(fixture.Clock);
         services.AddSingleton<ILicenseKeySigner>(fixture.Signer);
+        services.AddSingleton<IInvitationEmailSender>(fixture.InvitationEmails);
         services.AddPortalDatabase(new DatabaseSettings { ConnectionString = fixture._database.ConnectionString }, Path.GetTempPath());
         // The real key store in Development's database mode, for the admin's keys page; services sign with the recording signer.
         services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());

@@ -3,11 +3,15 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Portal.Domain.Accounts;
+using Portal.Domain.Members;
 
 namespace Portal.Outbox;
 
-/// <summary>Account emails (confirm address, reset password, staff invitation) with an HTML and a plain-text part.</summary>
-public sealed class IdentityEmailSender(IMailDelivery delivery, IOptions<SmtpSettings> options) : IEmailSender<PortalUser>
+/// <summary>
+/// Account emails (confirm address, reset password, staff invitation, invitation to an organization) with an HTML and a
+/// plain-text part, delivered at once: their links must not be stored, so they do not go through the outbox.
+/// </summary>
+public sealed class IdentityEmailSender(IMailDelivery delivery, IOptions<SmtpSettings> options) : IEmailSender<PortalUser>, IInvitationEmailSender
 {
     // Identity's pages pass links HTML-encoded, ready for an href.
     public Task SendConfirmationLinkAsync(PortalUser user, string email, string confirmationLink) =>
@@ -33,7 +37,18 @@ public sealed class IdentityEmailSender(IMailDelivery delivery, IOptions<SmtpSet
             "Staff accounts need two-factor authentication: after your first sign-in, Portal asks you to set up an authenticator app on your phone.",
             passwordLink, "Choose your password");
 
-    private Task SendAsync(string to, string subject, string message, string? link, string? linkText)
+    public Task SendInvitationAsync(InvitationEmail email, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        var roles = email.Roles == MemberRoles.None ? "a member who reads everything" : $"a member with the {email.Roles.Describe()} role";
+        return SendAsync(email.To, $"You are invited to {email.OrganizationName} in the Key Metric Software licensing portal",
+            $"{email.InvitedBy} invites you to join {email.OrganizationName} in the Key Metric Software licensing portal as {roles}. " +
+            $"The link works once, until {email.ExpiresAt.UtcDateTime:d MMMM yyyy HH:mm} UTC, and only for {email.To}; if you have no account yet, you can create one from it. " +
+            "If you did not expect this invitation, ignore this email.",
+            email.Link.AbsoluteUri, "Accept the invitation", cancellationToken);
+    }
+
+    private Task SendAsync(string to, string subject, string message, string? link, string? linkText, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
         var email = new MimeMessage();
@@ -52,6 +67,6 @@ public sealed class IdentityEmailSender(IMailDelivery delivery, IOptions<SmtpSet
         text += "\n\nKey Metric Software";
 
         email.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
-        return delivery.DeliverAsync(email);
+        return delivery.DeliverAsync(email, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Portal.Data;
 using Portal.Domain.Accounts;
 using Portal.Domain.Outbox;
+using Portal.Domain.Members;
 
 namespace Portal.Outbox;
 
@@ -33,6 +34,7 @@ public static class OutboxHosting
 
         builder.Services.AddSingleton<IdentityEmailSender>();
         builder.Services.AddSingleton<IEmailSender<PortalUser>>(provider => provider.GetRequiredService<IdentityEmailSender>());
+        builder.Services.AddSingleton<IInvitationEmailSender>(provider => provider.GetRequiredService<IdentityEmailSender>());
 
         // Business emails are queued as rows by the domain's outbox and sent by a worker on every instance.
         var outbox = builder.Configuration.GetSection(OutboxSettings.SectionName).Get<OutboxSettings>() ?? new OutboxSettings();
