@@ -16,8 +16,10 @@ public static class MembershipQueries
     public static Task<List<MemberOf>> OrganizationsOfAsync(PortalDbContext db, string userId, CancellationToken cancellationToken = default) =>
         db.Memberships.AsNoTracking()
             .Where(m => m.UserId == userId)
-            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new MemberOf(o.Id, o.Name, m.Roles))
-            .OrderBy(m => m.OrganizationName).ThenBy(m => m.OrganizationId)
+            .Join(db.Organizations, m => m.OrganizationId, o => o.Id, (m, o) => new { o.Id, o.Name, m.Roles })
+            // Ordered before the record is made: EF cannot translate an order by a property of a constructed record.
+            .OrderBy(m => m.Name).ThenBy(m => m.Id)
+            .Select(m => new MemberOf(m.Id, m.Name, m.Roles))
             .ToListAsync(cancellationToken);
 
     /// <summary>
