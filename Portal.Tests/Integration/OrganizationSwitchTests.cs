@@ -19,17 +19,23 @@ using Portal.Tests.Builders;
 namespace Portal.Tests.Integration;
 
 /// <summary>
-/// Two organizations, each with its owner, a paid order and the license it issued, in the running app on a clock the
-/// tests move (the cookie's security-stamp check reads the app's TimeProvider). Each test makes its own consultant, a
-/// member of both, since switching changes the account.
+/// A running app with two organizations, Alder and Birch, each with its owner, a paid order and the license it issued
+/// (5 seats for Alder, 10 for Birch). Each test makes its own consultant, a member of both, since switching changes the
+/// account.
 /// </summary>
-public sealed class OrganizationSwitchApp : PortalApp
+public class TwoOrganizationsApp : PortalApp
 {
     public const string Password = "Consultant-Pass-2026!";
 
-    public OrganizationSwitchApp() => Factory.WithServices(services => services.AddSingleton<TimeProvider>(Clock));
+    public TwoOrganizationsApp()
+        : this(new PortalAppFactory())
+    {
+    }
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    protected TwoOrganizationsApp(PortalAppFactory factory, PortalAppOptions? options = null)
+        : base(factory, options)
+    {
+    }
 
     public TestOrganization Alder { get; private set; } = null!;
     public TestOrganization Birch { get; private set; } = null!;
@@ -37,22 +43,27 @@ public sealed class OrganizationSwitchApp : PortalApp
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Alder = await OrganizationWithALicenseAsync("Alder Analytics", "owner@alder.example");
-        Birch = await OrganizationWithALicenseAsync("Birch Clinics", "owner@birch.example");
+        Alder = await OrganizationWithALicenseAsync("Alder Analytics", "owner@alder.example", seats: 5);
+        Birch = await OrganizationWithALicenseAsync("Birch Clinics", "owner@birch.example", seats: 10);
     }
 
     /// <summary>A new account that is a member of Alder and Birch with these roles, working in Alder.</summary>
-    public async Task<CustomerAccount> ConsultantAsync(string name, MemberRoles inAlder = MemberRoles.Owner, MemberRoles inBirch = MemberRoles.Technical)
+    public Task<CustomerAccount> ConsultantAsync(string name, MemberRoles inAlder = MemberRoles.Owner, MemberRoles inBirch = MemberRoles.Technical) =>
+        MemberAsync(name, (Birch, inBirch), (Alder, inAlder));
+
+    /// <summary>A new customer account, a member of each organization with its roles, working in the last one.</summary>
+    public async Task<CustomerAccount> MemberAsync(string name, params (TestOrganization Organization, MemberRoles Roles)[] memberships)
     {
         await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var email = $"{name}@consultants.example";
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        user.JoinAs(db, Birch.Id, inBirch).JoinAs(db, Alder.Id, inAlder);
+        foreach (var (organization, roles) in memberships)
+            user.JoinAs(db, organization.Id, roles);
         Assert.True((await users.CreateAsync(user, Password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, Roles.Customer)).Succeeded);
-        return new CustomerAccount(Alder.Id, user.Id, email);
+        return new CustomerAccount(memberships[^1].Organization.Id, user.Id, email);
     }
 
     public async Task<HttpClient> SignedInAsync(CustomerAccount account)
@@ -83,15 +94,26 @@ public sealed class OrganizationSwitchApp : PortalApp
         return await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.AsNoTracking().SingleAsync(u => u.Id == userId);
     }
 
-    private async Task<TestOrganization> OrganizationWithALicenseAsync(string name, string ownerEmail)
+    private async Task<TestOrganization> OrganizationWithALicenseAsync(string name, string ownerEmail, int seats)
     {
         var owner = await CustomerAccounts.CreateAsync(Services, name, ownerEmail, Password);
-        var order = await new OrderBuilder(Services, owner.OrganizationId, owner.Actor).Packs((5, 1)).PaidAsync();
+        var order = await new OrderBuilder(Services, owner.OrganizationId, owner.Actor).Packs((seats, 1)).PaidAsync();
         await using var scope = Services.CreateAsyncScope();
         var license = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Licenses.AsNoTracking()
             .SingleAsync(l => l.OrganizationId == owner.OrganizationId && l.Status == LicenseStatus.Active);
         return new TestOrganization(owner.OrganizationId, name, owner, order.Id, license.Id, license.Key);
     }
+}
+
+/// <summary>
+/// <see cref="TwoOrganizationsApp"/> on a clock the tests move (the cookie's security-stamp check reads the app's
+/// TimeProvider).
+/// </summary>
+public sealed class OrganizationSwitchApp : TwoOrganizationsApp
+{
+    public OrganizationSwitchApp() => Factory.WithServices(services => services.AddSingleton<TimeProvider>(Clock));
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 }
 
 public sealed record TestOrganization(Guid Id, string Name, CustomerAccount Owner, Guid OrderId, Guid LicenseId, string LicenseKey);
