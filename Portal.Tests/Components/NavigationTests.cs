@@ -9,6 +9,7 @@ using Portal.Components;
 using Portal.Components.Account;
 using Portal.Components.Layout;
 using Portal.Domain.Accounts;
+using Portal.Tests.Builders;
 
 namespace Portal.Tests.Components;
 
@@ -24,6 +25,7 @@ public sealed class NavigationTests
         // bUnit registers a placeholder; the real service evaluates the app's policies.
         ctx.Services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>();
         ctx.Services.AddSingleton<AuthenticationStateProvider>(new FixedAuthenticationState(user));
+        ctx.Services.AddScoped<SignInChanges>();
         ctx.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return ctx;
     }
@@ -138,7 +140,11 @@ public sealed class NavigationTests
     [Fact]
     public async Task Signed_in_customer_gets_the_drawer_its_toggle_and_a_sign_out_form_in_the_shell()
     {
-        await using var ctx = Context(User(Roles.Customer, Guid.NewGuid()));
+        await using var domain = await DomainFixture.CreateAsync();
+        var member = await CustomerPageContext.AddMemberAsync(domain, domain.Contoso, "customer@example.test");
+        // The page services: the shell reads the customer's organizations to name the current one (OrganizationSwitcher).
+        await using var ctx = PortalPageServices.NewContext(domain, CustomerPageContext.Principal(member, domain.Contoso),
+            services => services.AddSingleton<IAuthorizationService, DefaultAuthorizationService>());
 
         var shell = RenderShell(ctx);
 
@@ -146,6 +152,7 @@ public sealed class NavigationTests
         Assert.Equal("portal-drawer", shell.Find("#portal-drawer-toggle").GetAttribute("aria-controls"));
         Assert.Equal("Account/Logout", shell.Find("form[action='Account/Logout']").GetAttribute("action"));
         Assert.Contains("customer@example.test", shell.Markup);
+        Assert.Contains("Contoso Ltd", shell.Find("header [data-testid='current-organization']").TextContent);
         Assert.Contains("page body", shell.Find("main#main-content").TextContent);
     }
 

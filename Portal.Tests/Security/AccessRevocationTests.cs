@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Components.Account;
 using Portal.Domain.Accounts;
+using Portal.Domain.Data;
 using Portal.Tests.Integration;
 
 using static Portal.Tests.Integration.AccountForms;
@@ -68,7 +69,8 @@ public sealed class AccessRevocationTests(AccessRevocationApp app) : IClassFixtu
         var claimTypes = scope.ServiceProvider.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
         var user = (await users.FindByIdAsync(staff.UserId))!;
         var signIn = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<PortalUser>>().CreateAsync(user);
-        Task<bool> Stands() => IdentityRevalidatingAuthenticationStateProvider.SignInStandsAsync(users, claimTypes, signIn);
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        async Task<bool> Stands() => await IdentityRevalidatingAuthenticationStateProvider.CheckAsync(users, db, claimTypes, signIn) != SignInCheck.Ended;
 
         Assert.True(await Stands());
 

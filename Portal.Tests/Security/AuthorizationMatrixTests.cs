@@ -317,6 +317,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/Account/Logout",                                  Post, "/Account/Logout",                                     BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
         new("/Account/PasskeyCreationOptions",                  Post, "/Account/PasskeyCreationOptions",                     BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
         new("/Account/PasskeyRequestOptions",                   Post, "/Account/PasskeyRequestOptions",                      BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
+        // Switching needs a sign-in, then the token; making the sign-in anew goes back to the (local) page, or to sign in.
+        new("/Account/SwitchOrganization",                      Post, "/Account/SwitchOrganization",                         SignIn,   BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
+        new("/Account/RefreshSignIn",                           Get,  "/Account/RefreshSignIn?returnUrl=/dashboard",         SignIn,   Redirect, Redirect, Redirect, Redirect, Redirect),
         new("/Account/Manage",                                  Get,  "/Account/Manage",                                     SignIn,   Ok,       Ok,       Ok,       Ok,       Ok),
         new("/Account/Manage/ChangePassword",                   Get,  "/Account/Manage/ChangePassword",                      SignIn,   Ok,       Ok,       Ok,       Ok,       Ok),
         // Everyone here has a password: SetPassword redirects to ChangePassword.

@@ -1,6 +1,7 @@
-// The static app shell (Components/Layout/AppShell.razor): the navigation drawer, the current link in the menu and the
-// light/dark switch. The shell is rendered on the server and held by no circuit, so these run in the browser. Handlers
-// are delegated from the document because enhanced navigation replaces the shell's elements.
+// The static app shell (Components/Layout/AppShell.razor): the navigation drawer, the current link in the menu, the
+// light/dark switch and the organization switcher's menu. The shell is rendered on the server and held by no circuit,
+// so these run in the browser. Handlers are delegated from the document because enhanced navigation replaces the
+// shell's elements.
 (() => {
   "use strict";
   // MudBlazor's responsive drawer at "md": beside the content from 960px, over it (with an overlay) below.
@@ -61,20 +62,37 @@
     return true;
   }
 
+  // The organization switcher (Layout/OrganizationSwitcher.razor) is a <details> menu: it closes as other menus do.
+  function closeOrganizationMenus(except) {
+    for (const menu of document.querySelectorAll("details[data-org-switcher][open]")) {
+      if (menu !== except) menu.open = false;
+    }
+  }
+
   document.addEventListener("click", event => {
     if (!(event.target instanceof Element)) return;
+    closeOrganizationMenus(event.target.closest("details[data-org-switcher]"));
     if (event.target.closest("#portal-drawer-toggle")) setDrawerOpen(!isDrawerOpen());
     else if (event.target.closest("#portal-drawer-overlay")) setDrawerOpen(false);
     else if (event.target.closest("#portal-nav a") && small.matches) setDrawerOpen(false);
   });
 
   document.addEventListener("keydown", event => {
-    if (event.key === "Escape" && small.matches && isDrawerOpen()) setDrawerOpen(false);
+    if (event.key !== "Escape") return;
+    const menu = document.querySelector("details[data-org-switcher][open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    } else if (small.matches && isDrawerOpen()) setDrawerOpen(false);
   });
 
   document.addEventListener("submit", event => {
-    const form = event.target instanceof Element ? event.target.closest("form[data-theme-toggle]") : null;
+    if (!(event.target instanceof Element)) return;
+    const form = event.target.closest("form[data-theme-toggle]");
     if (form && switchTheme(form)) event.preventDefault();
+    // The app bar was rendered with the page first loaded; the circuit may have moved on to another since.
+    const returnUrl = event.target.closest("form[data-return-here]")?.querySelector("input[name=returnUrl]");
+    if (returnUrl) returnUrl.value = location.pathname + location.search;
   });
 
   small.addEventListener("change", () => setDrawerOpen(!small.matches));

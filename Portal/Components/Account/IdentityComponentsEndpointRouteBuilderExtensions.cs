@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Portal.Components.Account;
 using Portal.Domain.Accounts;
 
 namespace Microsoft.AspNetCore.Routing;
@@ -24,6 +25,8 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
             await signInManager.SignOutAsync();
             return TypedResults.LocalRedirect($"~/{returnUrl}");
         });
+
+        accountGroup.MapOrganizationSwitch();
 
         accountGroup.MapPost("/PasskeyCreationOptions", async (
             HttpContext context,

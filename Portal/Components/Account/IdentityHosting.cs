@@ -20,6 +20,7 @@ public static class IdentityHosting
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<SignInChanges>();
 
         // No external sign-in providers: only Identity's own cookies (application, two-factor).
         services.AddAuthentication(options => options.DefaultScheme = IdentityConstants.ApplicationScheme)
