@@ -111,6 +111,9 @@ public sealed class MembershipService(
             ?? throw new DomainException("Sign in to accept the invitation.");
         var now = clock.GetUtcNow();
         invitation.Accept(user.Id, user.Email, now);
+        if (await db.UserRoles.AnyAsync(ur => ur.UserId == user.Id
+                && db.Roles.Any(r => r.Id == ur.RoleId && Roles.Staff.Contains(r.Name!)), cancellationToken))
+            throw new DomainException("Staff accounts cannot join a customer's organization. Accept the invitation with a customer account.");
         if (!user.EmailConfirmed)
             throw new DomainException($"Confirm your email address {user.Email} first: use the link in the email we sent when you registered.");
         var organization = await OrganizationAsync(db, invitation.OrganizationId, cancellationToken);

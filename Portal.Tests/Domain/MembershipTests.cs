@@ -59,7 +59,7 @@ public sealed class MembershipTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_invitation_waits_7_days_with_its_roles_and_one_email_brings_the_link_to_the_invited_address()
+    public async Task An_invitation_waits_7_days_with_its_roles_and_one_email_sent_at_once_brings_the_link_to_the_invited_address()
     {
         var (invitation, token) = await InviteAsync(Bob, MemberRoles.Billing | MemberRoles.Technical);
 
@@ -67,22 +67,57 @@ public sealed class MembershipTests : IAsyncLifetime
         var stored = await db.Invitations.SingleAsync();
         Assert.Equal((invitation.Id, InvitationStatus.Pending, Bob, MemberRoles.Billing | MemberRoles.Technical, _ana.Id, DomainFixture.Start.AddDays(7)),
             (stored.Id, stored.Status, stored.Email, stored.Roles, stored.InvitedByUserId, stored.ExpiresAt));
-        var email = await db.OutboxMessages.SingleAsync();
-        Assert.Equal([Bob], email.To);
-        Assert.Contains(LinkTo(token).ToString(), email.TextBody);
+        var email = Assert.Single(_fx.InvitationEmails.Sent);
+        Assert.Equal((Bob, "Contoso Ltd", Ana, MemberRoles.Billing | MemberRoles.Technical, stored.ExpiresAt, LinkTo(token)),
+            (email.To, email.OrganizationName, email.InvitedBy, email.Roles, email.ExpiresAt, email.Link));
+        Assert.Empty(await db.OutboxMessages.ToListAsync());
         var opened = await Members.FindAsync(token);
         Assert.NotNull(opened);
         Assert.Equal((invitation.Id, "Contoso Ltd", Ana), (opened.Id, opened.OrganizationName, opened.InvitedBy));
     }
 
     [Fact]
-    public async Task The_links_token_is_stored_only_as_its_SHA256_and_is_in_no_table_but_the_queued_email()
+    public async Task The_links_token_is_stored_only_as_its_SHA256_and_is_in_no_table()
     {
         var (_, token) = await InviteAsync(Bob);
 
         await using var db = _fx.Db();
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))), (await db.Invitations.SingleAsync()).TokenHash);
-        Assert.Equal(["OutboxMessages"], DatabaseRows.TablesContaining(await DatabaseRows.ReadAsync(db), token));
+        Assert.Empty(DatabaseRows.TablesContaining(await DatabaseRows.ReadAsync(db), token));
+    }
+
+    [Fact]
+    public async Task An_invitation_whose_email_fails_is_kept_with_its_history_and_sending_it_again_mails_a_new_link()
+    {
+        _fx.InvitationEmails.FailNext = new IOException("Connection refused by smtp.example");
+
+        var failed = await Assert.ThrowsAsync<DomainException>(() => InviteAsync(Bob));
+
+        Assert.Contains("is saved, but its email could not be sent", failed.Message);
+        Assert.Contains("Send again", failed.Message);
+        Assert.Empty(_fx.InvitationEmails.Sent);
+        await using var db = _fx.Db();
+        var stored = await db.Invitations.SingleAsync();
+        Assert.Equal(1, await db.AuditEvents.CountAsync(e => e.Action == "member.invited"));
+        var token = await ResendAsync(stored, Owner);
+        Assert.Equal(LinkTo(token), Assert.Single(_fx.InvitationEmails.Sent).Link);
+    }
+
+    [Fact]
+    public async Task A_staff_account_cannot_join_a_customers_organization()
+    {
+        var staff = await AccountAsync(Bob);
+        await using (var db = _fx.Db())
+        {
+            db.UserRoles.Add(new Microsoft.AspNetCore.Identity.IdentityUserRole<string> { UserId = staff.Id, RoleId = "role-support" });
+            await db.SaveChangesAsync();
+        }
+        var (_, token) = await InviteAsync(Bob);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Members.AcceptAsync(token, staff.Id));
+
+        Assert.Contains("Staff accounts cannot join", refused.Message);
+        Assert.Null(await RolesAsync(staff));
     }
 
     [Fact]
@@ -152,11 +187,9 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.NotNull(opened);
         Assert.Equal(DomainFixture.Start.AddDays(3 + 7), opened.ExpiresAt);
         await using var db = _fx.Db();
-        var emails = await db.OutboxMessages.OrderBy(m => m.CreatedAt).ToListAsync();
+        var emails = _fx.InvitationEmails.Sent;
         Assert.Equal(2, emails.Count);
-        Assert.Equal([Bob], emails[1].To);
-        Assert.Contains(LinkTo(newToken).ToString(), emails[1].TextBody);
-        Assert.DoesNotContain(oldToken, emails[1].TextBody);
+        Assert.Equal((Bob, LinkTo(newToken)), (emails[1].To, emails[1].Link));
         Assert.Equal(2, (await db.Invitations.SingleAsync()).TimesSent);
     }
 
@@ -562,7 +595,7 @@ public sealed class MembershipTests : IAsyncLifetime
         Assert.Contains("at the same moment", Assert.IsType<DomainException>(outcomes.Single(o => o is not null)).Message);
         await using var db = _fx.Db();
         Assert.Equal(2, (await db.Invitations.SingleAsync()).TimesSent);
-        Assert.Equal(2, await db.OutboxMessages.CountAsync());
+        Assert.Equal(2, _fx.InvitationEmails.Sent.Count);
     }
 
     [Fact]
