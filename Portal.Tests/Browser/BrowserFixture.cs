@@ -4,6 +4,7 @@ using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Tests.Builders;
 using Portal.Tests.Integration;
+using Portal.Components.Account;
 
 namespace Portal.Tests.Browser;
 
@@ -34,7 +35,11 @@ public sealed record JourneyCustomer(Guid OrganizationId, string OrganizationNam
 /// as a person trying the portal on their machine does: passkeys (WebAuthn) refuse an IP address as their domain, and
 /// the sign-in page's passkey script would report that as an error.
 /// </summary>
-public sealed class BrowserFixture() : PortalApp(new PortalAppFactory().With("Outbox:PollInterval", "00:00:00.200"),
+public sealed class BrowserFixture() : PortalApp(
+    new PortalAppFactory()
+        .With("Outbox:PollInterval", "00:00:00.200")
+        // Membership changes reach open pages within this (a minute in production), so journeys need not wait for them.
+        .With(IdentityHosting.SecurityRevalidationIntervalSetting, "00:00:05"),
     new PortalAppOptions { Smtp = true, Stripe = FakeStripeUse.PaysThrough, HostName = "localhost" })
 {
     /// <summary>Overrides where Chromium is found.</summary>

@@ -15,6 +15,7 @@ public sealed class CustomerPagesTourTests(BrowserFixture browser)
         new("/dashboard", "customer-dashboard"), new("/buy", "customer-buy"), new("/upgrade", "customer-upgrade"),
         new("/licenses", "customer-licenses"), new("/orders", "customer-orders"), new("/history", "customer-history"),
         new("/evaluation", "customer-evaluation"), new("/discounts", "customer-discounts"), new("/organization", "customer-organization"),
+        new("/organization/members", "customer-members"),
     ];
 
     /// <summary>
