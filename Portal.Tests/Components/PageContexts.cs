@@ -118,6 +118,7 @@ internal static class PortalPageServices
         ctx.Services.AddSingleton(domain.Get<SigningKeyStore>());
         ctx.Services.AddSingleton(new OrganizationService(dbFactory, domain.Get<AuditLog>()));
         ctx.Services.AddSingleton(domain.Get<StaffAccounts>());
+        ctx.Services.AddSingleton(domain.Get<MembershipService>());
         ctx.Services.AddSingleton<RecordingMailDelivery>();
         ctx.Services.AddSingleton<IMailDelivery>(provider => provider.GetRequiredService<RecordingMailDelivery>());
         ctx.Services.AddSingleton(Options.Create(new SmtpSettings()));

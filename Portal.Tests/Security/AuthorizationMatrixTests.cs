@@ -363,6 +363,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
             { BillingA = Denied, NoRoleA = Denied, BothInB = Denied },
         new("/discounts",                                       Get,  "/discounts",                                          SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/organization",                                    Get,  "/organization",                                       SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
+        new("/organization/members",                            Get,  "/organization/members",                               SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
 
         // Staff desks: all staff see customers and orders, Sales decides discounts, Support extensions, Admin all
         new("/staff",                                           Get,  "/staff",                                              SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
