@@ -11,7 +11,8 @@ namespace Portal.Tests.Browser;
 /// script errors, console errors and warnings, and failed requests (an answer of 400 or more, or a network failure).
 /// </summary>
 /// <summary>A page of a tour, and the name its screenshots get.</summary>
-public sealed record TouredPage(string Path, string Name);
+/// <summary>A page a tour visits; a <paramref name="Static"/> one (the account pages) never turns interactive.</summary>
+public sealed record TouredPage(string Path, string Name, bool Static = false);
 
 public sealed partial class BrowserSession : IAsyncDisposable
 {
@@ -146,7 +147,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
             await Context.AddCookiesAsync([new Cookie { Name = "portal-theme", Value = theme, Url = baseAddress.ToString() }]);
             foreach (var page in tour)
             {
-                await OpenAsync(page.Path);
+                await OpenAsync(page);
                 problems.AddRange(await AccessibilityTests.SeriousViolationsAsync(Page, $"{page.Path} ({theme})"));
                 await Screenshots.SaveAsync(Page, $"{page.Name}-{theme}");
             }
@@ -155,7 +156,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
         await Page.SetViewportSizeAsync(390, 844);
         foreach (var page in tour)
         {
-            await OpenAsync(page.Path);
+            await OpenAsync(page);
             var overflowing = await ElementsWiderThanThePhoneAsync();
             if (overflowing.Length > 0)
                 problems.Add($"- {page.Path} (phone width): wider than the screen: {overflowing}");
@@ -173,10 +174,11 @@ public sealed partial class BrowserSession : IAsyncDisposable
         Page.WaitForFunctionAsync(
             "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)");
 
-    private async Task OpenAsync(string path)
+    private async Task OpenAsync(TouredPage page)
     {
-        await Page.GotoAsync(path);
-        await WaitForInteractivityAsync();
+        await Page.GotoAsync(page.Path);
+        if (!page.Static)
+            await WaitForInteractivityAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.Locator("#main-content .mud-progress-circular")).ToHaveCountAsync(0);
     }

@@ -63,7 +63,11 @@ internal sealed class CustomerPageContext : IAsyncDisposable
     public static async Task<PortalUser> AddMemberAsync(DomainFixture domain, Organization organization, string email, MemberRoles roles = MemberRoles.Owner)
     {
         await using var db = domain.Db();
-        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
+        var user = new PortalUser
+        {
+            UserName = email, NormalizedUserName = email.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant(),
+            EmailConfirmed = true,
+        };
         user.JoinAs(db, organization.Id, roles);
         db.Users.Add(user);
         await db.SaveChangesAsync();

@@ -6,11 +6,9 @@ public static class MemberPaths
     public const string Members = "/organization/members";
 
     /// <summary>
-    /// Re-issues the sign-in from the database and returns to a local path: the sign-in carries the current organization
-    /// and the member's roles there, so it must follow when a person leaves or changes their own roles.
+    /// The address that re-issues the sign-in from the database, then opens <paramref name="returnPath"/> (a local path):
+    /// the sign-in carries the current organization and the member's roles there, so it must follow when a person leaves
+    /// or changes their own roles.
     /// </summary>
-    public const string RefreshSignIn = "/Account/RefreshSignIn";
-
-    /// <summary>The address that refreshes the sign-in, then opens <paramref name="returnPath"/> (a local path).</summary>
-    public static string RefreshedSignIn(string returnPath) => $"{RefreshSignIn}?returnUrl={Uri.EscapeDataString(returnPath)}";
+    public static string RefreshedSignIn(string returnPath) => Account.OrganizationSwitchEndpoints.RefreshSignIn(returnPath);
 }
