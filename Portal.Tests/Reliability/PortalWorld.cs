@@ -13,6 +13,7 @@ using Portal.Domain.Pricing;
 using Portal.Tests.Fakes;
 using Portal.Tests.Fakes.Stripe;
 using Portal.Tests.Keys;
+using Portal.Domain.Members;
 
 namespace Portal.Tests.Reliability;
 
@@ -106,7 +107,8 @@ public sealed class PortalWorld : IAsyncDisposable
         {
             var quantity = 1 + i % 2;
             var buyer = $"buyer-{i}-{Guid.NewGuid():N}@reliability.example";
-            var order = await orderService.PlaceAsync(organizationIds[i % organizations], Actor.Person($"reliability-{i}", buyer, Roles.Customer), buyer,
+            var order = await orderService.PlaceAsync(organizationIds[i % organizations],
+                Actor.Person($"reliability-{i}", buyer, Roles.Customer).In(organizationIds[i % organizations], MemberRoles.Billing), buyer,
                 new Cart(productId, [new CartPack(packs[i % packs.Count], quantity)], []));
             var session = Stripe.PaidSessionForOrder(order.Id, order.Total.Minor, order.Total.Currency);
             await orderService.AttachCheckoutSessionAsync(order.Id, session.Id);
