@@ -11,6 +11,7 @@ using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
 using Portal.Domain.Pricing;
 using Portal.Payments;
+using Portal.Domain.Members;
 
 namespace Portal.Load;
 
@@ -169,7 +170,8 @@ public sealed class WebhookScenario(LoadApp app, WebhookOptions options)
             var i = first + index;
             var quantity = 1 + i % 2;
             var buyer = $"buyer-{i}@load.example";
-            var order = await orderService.PlaceAsync(buyers.Organizations[i % buyers.Organizations.Count], Actor.Person($"load-buyer-{i}", buyer, Roles.Customer), buyer,
+            var organizationId = buyers.Organizations[i % buyers.Organizations.Count];
+            var order = await orderService.PlaceAsync(organizationId, Actor.Person($"load-buyer-{i}", buyer, Roles.Customer).In(organizationId, MemberRoles.Billing), buyer,
                 new Cart(buyers.ProductId, [new CartPack(buyers.Packs[i % buyers.Packs.Count], quantity)], []), cancellationToken);
             var sessionId = $"cs_load_{i:D6}_{order.Id:N}";
             await orderService.AttachCheckoutSessionAsync(order.Id, sessionId, cancellationToken);

@@ -112,14 +112,6 @@ namespace Portal.Domain.Data.Migrations.Sqlite
                 table: "Memberships",
                 column: "UserId");
 
-            // Everyone who belonged to an organization could do everything in it: they stay in it as an owner.
-            migrationBuilder.Sql("""
-                INSERT INTO "Memberships" ("Id", "OrganizationId", "UserId", "Roles", "JoinedAt")
-                SELECT upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6))),
-                       u."ChosenOrganizationId", u."Id", 1, o."CreatedAt"
-                FROM "AspNetUsers" AS u JOIN "Organizations" AS o ON o."Id" = u."ChosenOrganizationId";
-                """);
-
             migrationBuilder.AddForeignKey(
                 name: "FK_AspNetUsers_Organizations_ChosenOrganizationId",
                 table: "AspNetUsers",
