@@ -26,6 +26,9 @@ public sealed record InvitationView(
 public sealed class MembershipService(
     IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, EmailOutbox outbox, IInvitationEmailSender invitationEmails, TimeProvider clock)
 {
+    /// <summary>The longest reason for making a member owner: it goes into a history entry, which has room for 500 characters.</summary>
+    public const int MaxRecoveryReasonLength = 250;
+
     public async Task<Invitation> InviteAsync(
         Guid organizationId, string email, MemberRoles roles, Actor actor, InvitationLink link, CancellationToken cancellationToken = default)
     {
@@ -195,6 +198,8 @@ public sealed class MembershipService(
         actor.Require("make a customer's member owner", Roles.Admin);
         if (string.IsNullOrWhiteSpace(reason))
             throw new DomainException("Say why the organization has no owner who can act, for its history and its owners.");
+        if (reason.Trim().Length > MaxRecoveryReasonLength)
+            throw new DomainException($"Keep the reason to {MaxRecoveryReasonLength} characters: it goes into the organization's history.");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var organization = await OrganizationAsync(db, organizationId, cancellationToken);
         var (membership, email) = await MemberAsync(db, organizationId, userId, cancellationToken);

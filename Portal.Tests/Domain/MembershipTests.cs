@@ -104,6 +104,18 @@ public sealed class MembershipTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_owner_recovery_reason_longer_than_the_history_keeps_is_refused_and_nothing_changes()
+    {
+        var bob = await MemberAsync(Bob, MemberRoles.Billing);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => Members.RecoverOwnerAsync(
+            Contoso, bob.Id, new string('x', MembershipService.MaxRecoveryReasonLength + 1), DomainFixture.Admin));
+
+        Assert.Contains($"{MembershipService.MaxRecoveryReasonLength} characters", refused.Message);
+        Assert.Equal(MemberRoles.Billing, await RolesAsync(bob));
+    }
+
+    [Fact]
     public async Task A_staff_account_cannot_join_a_customers_organization()
     {
         var staff = await AccountAsync(Bob);
