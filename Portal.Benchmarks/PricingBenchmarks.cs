@@ -9,7 +9,7 @@ using Portal.Domain.Pricing;
 namespace Portal.Benchmarks;
 
 /// <summary>
-/// <see cref="PricingService.QuoteAsync"/> as the cart page and the order call it: a new context per quote over a real,
+/// <see cref="PricingService.PriceAsync"/> as the cart page and the order call it: a new context per quote over a real,
 /// migrated SQLite file holding OfficeStatus 6.1 and an organization with 6.x purchases and three 5.x licenses; the cart
 /// has ten lines: one of each of the seven packs and the upgrade of all three 5.x licenses. No discount is approved, so
 /// the discount lookup finds none.
@@ -60,7 +60,7 @@ public class PricingBenchmarks
         _organizationId = organization.Id;
         _cart = new Cart(product.Id, product.Packs.Select(p => new CartPack(p.Id, p.Seats <= 10 ? 2 : 1)).ToList(), upgrades);
 
-        var quote = await QuoteAsync();
+        var quote = await PriceAsync();
         if (quote.Lines.Count != 10)
             throw new InvalidOperationException($"Expected 10 quote lines, got {quote.Lines.Count}.");
     }
@@ -69,9 +69,9 @@ public class PricingBenchmarks
     public void Cleanup() => _database.Delete();
 
     [Benchmark]
-    public async Task<Quote> QuoteAsync()
+    public async Task<PricedCart> PriceAsync()
     {
         await using var db = _database.CreateDbContext();
-        return await _pricing.QuoteAsync(db, _organizationId, _cart);
+        return await _pricing.PriceAsync(db, _organizationId, _cart);
     }
 }

@@ -131,7 +131,7 @@ public sealed class FulfilmentService(
         var issued = new List<License>();
         foreach (var line in order.Lines)
         {
-            if (line.Kind == QuoteLineKind.NewSeats)
+            if (line.Kind == LineKind.NewSeats)
             {
                 for (var i = 0; i < line.Quantity; i++)
                     issued.Add(licensing.IssuePurchased(db, organization, product, line.Seats, order.Id, Actor.Stripe));

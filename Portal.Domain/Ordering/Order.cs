@@ -92,18 +92,18 @@ public sealed class Order
     /// <summary>Concurrency token: fulfilment and payment events change an order exactly once.</summary>
     public Guid Version { get; private set; }
 
-    internal static Order FromQuote(Quote quote, string placedByUserId, string placedByEmail, DateTimeOffset now)
+    internal static Order FromPricedCart(PricedCart priced, string placedByUserId, string placedByEmail, DateTimeOffset now)
     {
-        if (quote.Total.Minor < MinimumTotal)
-            throw new DomainException($"An order must come to at least {new Money(MinimumTotal, quote.Currency)}.");
+        if (priced.Total.Minor < MinimumTotal)
+            throw new DomainException($"An order must come to at least {new Money(MinimumTotal, priced.Currency)}.");
         // Each amount is stored with its own currency; the order keeps them one.
-        Money[] amounts = [quote.Subtotal, quote.DiscountTotal, quote.Total,
-            .. quote.Lines.SelectMany(l => new[] { l.UnitListPrice, l.UnitDiscount, l.UnitPrice, l.Total })];
-        if (amounts.Any(amount => amount.Currency != quote.Currency))
-            throw new DomainException($"Every amount of an order is in its currency, {quote.Currency}.");
-        var order = new Order(Guid.CreateVersion7(now), quote.OrganizationId, quote.ProductId, placedByUserId, placedByEmail,
-            quote.Subtotal, quote.DiscountTotal, quote.Total, quote.Discount?.ApplicationId, quote.Discount?.Reason, now);
-        order._lines.AddRange(quote.Lines.Select(line => new OrderLine(order.Id, line)));
+        Money[] amounts = [priced.Subtotal, priced.DiscountTotal, priced.Total,
+            .. priced.Lines.SelectMany(l => new[] { l.UnitListPrice, l.UnitDiscount, l.UnitPrice, l.Total })];
+        if (amounts.Any(amount => amount.Currency != priced.Currency))
+            throw new DomainException($"Every amount of an order is in its currency, {priced.Currency}.");
+        var order = new Order(Guid.CreateVersion7(now), priced.OrganizationId, priced.ProductId, placedByUserId, placedByEmail,
+            priced.Subtotal, priced.DiscountTotal, priced.Total, priced.Discount?.ApplicationId, priced.Discount?.Reason, now);
+        order._lines.AddRange(priced.Lines.Select(line => new OrderLine(order.Id, line)));
         return order;
     }
 

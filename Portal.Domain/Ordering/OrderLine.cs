@@ -2,10 +2,10 @@ using Portal.Domain.Pricing;
 
 namespace Portal.Domain.Ordering;
 
-/// <summary>One frozen quote line: new seats of one pack size, or the upgrade of one license.</summary>
+/// <summary>One frozen priced line: new seats of one pack size, or the upgrade of one license.</summary>
 public sealed class OrderLine
 {
-    internal OrderLine(Guid orderId, QuoteLine line)
+    internal OrderLine(Guid orderId, PricedLine line)
     {
         Id = Guid.CreateVersion7();
         OrderId = orderId;
@@ -28,7 +28,7 @@ public sealed class OrderLine
 
     public Guid Id { get; private set; }
     public Guid OrderId { get; private set; }
-    public QuoteLineKind Kind { get; private set; }
+    public LineKind Kind { get; private set; }
     public string Description { get; private set; }
     public Guid? PackId { get; private set; }
     public Guid? UpgradedLicenseId { get; private set; }
@@ -45,7 +45,7 @@ public sealed class OrderLine
     /// in the database and in memory alike; the kind is stored as text, so it is ranked rather than compared.
     /// </summary>
     public static IOrderedQueryable<OrderLine> InDisplayOrder(IQueryable<OrderLine> lines) =>
-        lines.OrderBy(l => l.Kind == QuoteLineKind.Upgrade ? 1 : 0).ThenByDescending(l => l.Seats).ThenBy(l => l.Description);
+        lines.OrderBy(l => l.Kind == LineKind.Upgrade ? 1 : 0).ThenByDescending(l => l.Seats).ThenBy(l => l.Description);
 
     /// <inheritdoc cref="InDisplayOrder(IQueryable{OrderLine})"/>
     public static IEnumerable<OrderLine> InDisplayOrder(IEnumerable<OrderLine> lines) => InDisplayOrder(lines.AsQueryable());

@@ -15,8 +15,8 @@ public sealed class OrderService(IDbContextFactory<PortalDbContext> dbFactory, P
         ArgumentNullException.ThrowIfNull(actor);
         actor.Require(organizationId, "buy seats or upgrades", MemberRoles.Billing);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var quote = await pricing.QuoteAsync(db, organizationId, cart, cancellationToken);
-        var order = Order.FromQuote(quote, actor.UserId!, purchaserEmail, clock.GetUtcNow());
+        var priced = await pricing.PriceAsync(db, organizationId, cart, cancellationToken);
+        var order = Order.FromPricedCart(priced, actor.UserId!, purchaserEmail, clock.GetUtcNow());
         db.Orders.Add(order);
         audit.Record(db, actor, "order.placed", nameof(Order), order.Id, organizationId,
             $"Order placed for {order.Total}: {string.Join("; ", order.Lines.Select(l => $"{l.Quantity} × {l.Description}"))}.");

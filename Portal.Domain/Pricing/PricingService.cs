@@ -12,7 +12,7 @@ namespace Portal.Domain.Pricing;
 /// </summary>
 public sealed class PricingService(TimeProvider clock)
 {
-    public async Task<Quote> QuoteAsync(PortalDbContext db, Guid organizationId, Cart cart, CancellationToken cancellationToken = default)
+    public async Task<PricedCart> PriceAsync(PortalDbContext db, Guid organizationId, Cart cart, CancellationToken cancellationToken = default)
     {
         var product = await db.Products.AsNoTracking().Include(p => p.Packs)
             .SingleOrDefaultAsync(p => p.Id == cart.ProductId, cancellationToken)
@@ -22,7 +22,7 @@ public sealed class PricingService(TimeProvider clock)
 
         var discount = await DiscountService.BestUsableAsync(db, organizationId, clock.GetUtcNow(), cancellationToken);
         var percent = discount?.Percent ?? 0;
-        var lines = new List<QuoteLine>();
+        var lines = new List<PricedLine>();
         lines.AddRange(NewSeatLines(product, cart.Packs, percent));
         lines.AddRange(await UpgradeLinesAsync(db, organizationId, product, cart.UpgradeLicenseIds, percent, cancellationToken));
 
@@ -31,7 +31,7 @@ public sealed class PricingService(TimeProvider clock)
         var applied = discount is null
             ? null
             : new AppliedDiscount(discount.Id, discount.Kind, percent, DiscountService.Explain(discount));
-        return new Quote(organizationId, product.Id, product.Name, product.CurrentMajor, product.Currency, lines,
+        return new PricedCart(organizationId, product.Id, product.Name, product.CurrentMajor, product.Currency, lines,
             new Money(subtotal, product.Currency), applied, new Money(subtotal - total, product.Currency), new Money(total, product.Currency));
     }
 
@@ -60,7 +60,7 @@ public sealed class PricingService(TimeProvider clock)
     public static long PercentOf(long amount, int percent) =>
         (long)Math.Round(amount * (decimal)percent / 100m, MidpointRounding.AwayFromZero);
 
-    private static IEnumerable<QuoteLine> NewSeatLines(Product product, IReadOnlyList<CartPack> packs, int discountPercent)
+    private static IEnumerable<PricedLine> NewSeatLines(Product product, IReadOnlyList<CartPack> packs, int discountPercent)
     {
         if (packs.Select(p => p.PackId).Distinct().Count() != packs.Count)
             throw new DomainException("Each pack size can appear once; change its quantity instead.");
@@ -71,12 +71,12 @@ public sealed class PricingService(TimeProvider clock)
                 ?? throw new DomainException($"That seat pack is not sold for {product.Name} {product.CurrentMajor}.");
             if (item.Quantity is < 1 or > Cart.MaxQuantityPerPack)
                 throw new DomainException($"Choose between 1 and {Cart.MaxQuantityPerPack} of the {pack.Seats}-user pack.");
-            yield return Line(QuoteLineKind.NewSeats, $"{product.Name} {product.CurrentMajor} – {pack.Seats}-user pack",
+            yield return Line(LineKind.NewSeats, $"{product.Name} {product.CurrentMajor} – {pack.Seats}-user pack",
                 pack.Id, null, pack.Seats, item.Quantity, pack.ListPrice.Minor, product.Currency, discountPercent);
         }
     }
 
-    private static async Task<IEnumerable<QuoteLine>> UpgradeLinesAsync(
+    private static async Task<IEnumerable<PricedLine>> UpgradeLinesAsync(
         PortalDbContext db, Guid organizationId, Product product, IReadOnlyList<Guid> licenseIds, int discountPercent,
         CancellationToken cancellationToken)
     {
@@ -93,20 +93,20 @@ public sealed class PricingService(TimeProvider clock)
         return licenses.OrderBy(l => l.IssuedAt).Select(license =>
         {
             license.EnsureUpgradable(product);
-            return Line(QuoteLineKind.Upgrade,
+            return Line(LineKind.Upgrade,
                 $"Upgrade {product.Name} {license.Major} → {product.CurrentMajor}, {"user".ToQuantity(license.Seats)}",
                 null, license.Id, license.Seats, 1, UpgradeListPrice(product, license.Seats), product.Currency, discountPercent);
         }).ToList();
     }
 
-    private static QuoteLine Line(QuoteLineKind kind, string description, Guid? packId, Guid? licenseId, int seats, int quantity,
+    private static PricedLine Line(LineKind kind, string description, Guid? packId, Guid? licenseId, int seats, int quantity,
         long unitListPrice, string currency, int discountPercent)
     {
         var unitDiscount = PercentOf(unitListPrice, discountPercent);
         var unitPrice = unitListPrice - unitDiscount;
         var text = discountPercent > 0 ? $"{description} ({discountPercent} % discount)" : description;
         Money Amount(long minor) => new(minor, currency);
-        return new QuoteLine(kind, text, packId, licenseId, seats, quantity,
+        return new PricedLine(kind, text, packId, licenseId, seats, quantity,
             Amount(unitListPrice), Amount(unitDiscount), Amount(unitPrice), Amount(unitPrice * quantity));
     }
 }

@@ -111,7 +111,7 @@ public sealed class BuyingPagesTests : IAsyncLifetime
 
         var order = await SingleOrderAsync();
         Assert.Equal(ours.Select(l => (Guid?)l.Id).Order(), order.Lines.Select(l => l.UpgradedLicenseId).Order());
-        Assert.All(order.Lines, l => Assert.Equal(QuoteLineKind.Upgrade, l.Kind));
+        Assert.All(order.Lines, l => Assert.Equal(LineKind.Upgrade, l.Kind));
         Assert.Equal(DomainFixture.Usd(21_000 + 11_250), order.Total);
         Assert.EndsWith(CheckoutPaths.Test(order.Id), Navigation(page).Uri);
     }

@@ -22,7 +22,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         await Catalog.ChangePackPriceAsync(_fx.OfficeStatus.Id, 10, DomainFixture.Usd(39_900), DomainFixture.Admin);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((10, 1)));
+        var quote = await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, _fx.Cart((10, 1)));
 
         Assert.Equal(DomainFixture.Usd(39_900), quote.Total);
         var audit = await db.AuditEvents.SingleAsync(e => e.Action == "catalog.changed");

@@ -77,7 +77,7 @@ public sealed class LicenseImportRulesTests : IAsyncLifetime
         {
             var offer = Assert.Single(await UpgradeOffers.ForOrganizationAsync(db, _fx.Contoso.Id));
             Assert.Equal((imported.Id, 5, 6), (offer.LicenseId, offer.FromMajor, offer.ToMajor));
-            var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(imported));
+            var quote = await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(imported));
             Assert.Equal(DomainFixture.Usd(97_500 / 2), Assert.Single(quote.Lines).UnitListPrice);
             Assert.Equal(DomainFixture.Usd(48_750), quote.Total);
         }

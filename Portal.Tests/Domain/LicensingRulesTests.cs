@@ -69,7 +69,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         var licenses = await _fx.PurchaseAsync(_fx.Contoso, 10);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((10, 1)));
+        var quote = await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, _fx.Cart((10, 1)));
 
         Assert.Equal(7, Assert.Single(licenses).Major);
         Assert.Equal(7, quote.Major);
@@ -81,7 +81,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
     {
         await using var db = _fx.Db();
 
-        var error = await Assert.ThrowsAsync<DomainException>(() => _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id,
+        var error = await Assert.ThrowsAsync<DomainException>(() => _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id,
             new Cart(_fx.OfficeStatus.Id, [new CartPack(Guid.NewGuid(), 1)], [])));
 
         Assert.Contains("not sold", error.Message);
@@ -109,7 +109,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         Assert.Equal(25, await _fx.CapacityAsync(_fx.Contoso, 6));
         Assert.Equal(6, _fx.Signer.LastFor(license.Id).Major);
         await using var db = _fx.Db();
-        var error = await Assert.ThrowsAsync<DomainException>(() => _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(license)));
+        var error = await Assert.ThrowsAsync<DomainException>(() => _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(license)));
         Assert.Contains("already for OfficeStatus 6", error.Message);
     }
 
@@ -120,10 +120,10 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         await _fx.ReleaseAsync(7, 0);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(old));
+        var quote = await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, _fx.UpgradeCart(old));
 
         var line = Assert.Single(quote.Lines);
-        Assert.Equal(QuoteLineKind.Upgrade, line.Kind);
+        Assert.Equal(LineKind.Upgrade, line.Kind);
         Assert.Equal(DomainFixture.Usd(97_500 / 2), line.UnitListPrice);
         Assert.Equal(DomainFixture.Usd(48_750), quote.Total);
     }
@@ -171,7 +171,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         await _fx.ApprovedDiscountAsync(DiscountKind.CrossGrade, percent: 25);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((10, 2)));
+        var quote = await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, _fx.Cart((10, 2)));
 
         Assert.Equal(nonprofit.Id, quote.Discount!.ApplicationId);
         Assert.Equal(40, quote.Discount.Percent);
@@ -191,7 +191,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         _fx.Clock.Advance(TimeSpan.FromDays(11));
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((1, 1)));
+        var quote = await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, _fx.Cart((1, 1)));
 
         Assert.Null(quote.Discount);
         Assert.Equal(DomainFixture.Usd(4_900), quote.Total);
@@ -208,7 +208,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         }
         await using var check = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(check, _fx.Contoso.Id, _fx.Cart((1, 1)));
+        var quote = await _fx.Get<PricingService>().PriceAsync(check, _fx.Contoso.Id, _fx.Cart((1, 1)));
 
         Assert.Null(quote.Discount);
         Assert.Equal(DiscountStatus.Consumed, (await check.DiscountApplications.SingleAsync()).Status);
@@ -298,7 +298,7 @@ public sealed class LicensingRulesTests : IAsyncLifetime
         await _fx.ApprovedDiscountAsync(DiscountKind.Governmental, percent: 33);
         await using var db = _fx.Db();
 
-        var quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, _fx.Cart((1, 3), (5, 1)));
+        var quote = await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, _fx.Cart((1, 3), (5, 1)));
 
         // 33 % of 4 900 = 1 617 exactly; 33 % of 22 500 = 7 425 exactly; each unit is discounted, then multiplied.
         Assert.Equal("USD", quote.Currency);

@@ -58,9 +58,9 @@ public sealed class OrderMoneyTests : IAsyncLifetime
     [MemberData(nameof(Amounts))]
     public async Task An_order_takes_no_quote_with_an_amount_in_another_currency(string amount)
     {
-        Quote quote;
+        PricedCart quote;
         await using (var db = _fx.Db())
-            quote = await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, TwoTenUserPacks);
+            quote = await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, TwoTenUserPacks);
         static Money InEuros(Money money) => money with { Currency = "EUR" };
         var line = quote.Lines.Single();
         var mixed = amount switch
@@ -72,9 +72,9 @@ public sealed class OrderMoneyTests : IAsyncLifetime
             _ => quote with { Lines = [line with { Total = InEuros(line.Total) }] },
         };
 
-        var error = Assert.Throws<DomainException>(() => Order.FromQuote(mixed, "buyer-1", "buyer@contoso.example", Start));
+        var error = Assert.Throws<DomainException>(() => Order.FromPricedCart(mixed, "buyer-1", "buyer@contoso.example", Start));
 
         Assert.Equal("Every amount of an order is in its currency, USD.", error.Message);
-        Assert.NotNull(Order.FromQuote(quote, "buyer-1", "buyer@contoso.example", Start));
+        Assert.NotNull(Order.FromPricedCart(quote, "buyer-1", "buyer@contoso.example", Start));
     }
 }

@@ -22,7 +22,7 @@ public sealed class PricingTableTests : IAsyncLifetime
     [MemberData(nameof(Packs))]
     public async Task Every_pack_costs_its_list_price_times_the_quantity(int seats, long listPrice)
     {
-        var quote = await QuoteAsync(_fx.Cart((seats, 3)));
+        var quote = await PriceAsync(_fx.Cart((seats, 3)));
 
         var line = Assert.Single(quote.Lines);
         Assert.Equal((seats, 3, DomainFixture.Usd(listPrice), DomainFixture.Usd(0)), (line.Seats, line.Quantity, line.UnitListPrice, line.UnitDiscount));
@@ -41,7 +41,7 @@ public sealed class PricingTableTests : IAsyncLifetime
         await _fx.ApprovedDiscountAsync(kind);
         var cart = _fx.Cart([.. _fx.OfficeStatus.Packs.Select(p => (p.Seats, 1))]);
 
-        var quote = await QuoteAsync(cart);
+        var quote = await PriceAsync(cart);
 
         Assert.Equal((kind, percent), (quote.Discount!.Kind, quote.Discount.Percent));
         Assert.All(quote.Lines, line => Assert.Equal(DomainFixture.Usd(PricingService.PercentOf(line.UnitListPrice.Minor, percent)), line.UnitDiscount));
@@ -56,7 +56,7 @@ public sealed class PricingTableTests : IAsyncLifetime
         var old = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, seats));
         await _fx.ReleaseAsync(7, 0);
 
-        var quote = await QuoteAsync(_fx.UpgradeCart(old));
+        var quote = await PriceAsync(_fx.UpgradeCart(old));
 
         Assert.Equal(DomainFixture.Usd(PricingService.PercentOf(listPrice, 50)), quote.Total);
     }
@@ -71,7 +71,7 @@ public sealed class PricingTableTests : IAsyncLifetime
         await using var read = _fx.Db();
         var license = read.Licenses.Single();
 
-        var quote = await QuoteAsync(_fx.UpgradeCart(license));
+        var quote = await PriceAsync(_fx.UpgradeCart(license));
 
         Assert.Equal(DomainFixture.Usd(PricingService.PercentOf(7 * 4_900, 50)), quote.Total);
     }
@@ -79,10 +79,10 @@ public sealed class PricingTableTests : IAsyncLifetime
     [Fact]
     public async Task Quantities_outside_1_to_100_and_repeated_packs_are_refused()
     {
-        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.Cart((5, 0))));
-        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.Cart((5, 101))));
-        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.Cart((5, 1), (5, 2))));
-        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.Cart()));
+        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => PriceAsync(_fx.Cart((5, 0))));
+        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => PriceAsync(_fx.Cart((5, 101))));
+        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => PriceAsync(_fx.Cart((5, 1), (5, 2))));
+        await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => PriceAsync(_fx.Cart()));
     }
 
     [Fact]
@@ -92,14 +92,14 @@ public sealed class PricingTableTests : IAsyncLifetime
         var theirs = Assert.Single(await _fx.PurchaseAsync(fabrikam, 10));
         await _fx.ReleaseAsync(7, 0);
 
-        var error = await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => QuoteAsync(_fx.UpgradeCart(theirs)));
+        var error = await Assert.ThrowsAsync<Portal.Domain.DomainException>(() => PriceAsync(_fx.UpgradeCart(theirs)));
 
         Assert.Contains("does not belong to your organization", error.Message);
     }
 
-    private async Task<Quote> QuoteAsync(Cart cart)
+    private async Task<PricedCart> PriceAsync(Cart cart)
     {
         await using var db = _fx.Db();
-        return await _fx.Get<PricingService>().QuoteAsync(db, _fx.Contoso.Id, cart);
+        return await _fx.Get<PricingService>().PriceAsync(db, _fx.Contoso.Id, cart);
     }
 }

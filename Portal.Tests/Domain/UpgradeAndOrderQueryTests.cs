@@ -78,10 +78,10 @@ public sealed class UpgradeAndOrderQueryTests : IAsyncLifetime
             new Cart(_fx.OfficeStatus.Id, [new CartPack(_fx.Pack(1).Id, 2), new CartPack(_fx.Pack(10).Id, 1), new CartPack(_fx.Pack(25).Id, 1)], [older.Id]));
         var expected = new[]
         {
-            order.Lines.Single(l => l.Kind == QuoteLineKind.NewSeats && l.Seats == 25),
-            order.Lines.Single(l => l.Kind == QuoteLineKind.NewSeats && l.Seats == 10),
-            order.Lines.Single(l => l.Kind == QuoteLineKind.NewSeats && l.Seats == 1),
-            order.Lines.Single(l => l.Kind == QuoteLineKind.Upgrade),
+            order.Lines.Single(l => l.Kind == LineKind.NewSeats && l.Seats == 25),
+            order.Lines.Single(l => l.Kind == LineKind.NewSeats && l.Seats == 10),
+            order.Lines.Single(l => l.Kind == LineKind.NewSeats && l.Seats == 1),
+            order.Lines.Single(l => l.Kind == LineKind.Upgrade),
         }.Select(l => l.Description).ToList();
         await using var db = _fx.Db();
 

@@ -2,7 +2,7 @@ using Portal.Domain.Discounts;
 
 namespace Portal.Domain.Pricing;
 
-public enum QuoteLineKind
+public enum LineKind
 {
     NewSeats,
     Upgrade,
@@ -10,10 +10,10 @@ public enum QuoteLineKind
 
 /// <summary>
 /// One priced line. <see cref="UnitPrice"/> = <see cref="UnitListPrice"/> − <see cref="UnitDiscount"/>;
-/// <see cref="Total"/> = <see cref="UnitPrice"/> × <see cref="Quantity"/>. All amounts in the quote's currency.
+/// <see cref="Total"/> = <see cref="UnitPrice"/> × <see cref="Quantity"/>. All amounts in the priced cart's currency.
 /// </summary>
-public sealed record QuoteLine(
-    QuoteLineKind Kind,
+public sealed record PricedLine(
+    LineKind Kind,
     string Description,
     Guid? PackId,
     Guid? UpgradedLicenseId,
@@ -24,7 +24,7 @@ public sealed record QuoteLine(
     Money UnitPrice,
     Money Total);
 
-/// <summary>The discount a quote applies and why.</summary>
+/// <summary>The discount a priced cart applies and why.</summary>
 public sealed record AppliedDiscount(Guid ApplicationId, DiscountKind Kind, int Percent, string Reason);
 
 /// <summary>
@@ -32,17 +32,17 @@ public sealed record AppliedDiscount(Guid ApplicationId, DiscountKind Kind, int 
 /// <see cref="Total"/> what the customer pays; Total = Subtotal − DiscountTotal = the sum of the line totals. Every
 /// amount is in <see cref="Currency"/>, the product's.
 /// </summary>
-public sealed record Quote(
+public sealed record PricedCart(
     Guid OrganizationId,
     Guid ProductId,
     string ProductName,
     int Major,
     string Currency,
-    IReadOnlyList<QuoteLine> Lines,
+    IReadOnlyList<PricedLine> Lines,
     Money Subtotal,
     AppliedDiscount? Discount,
     Money DiscountTotal,
     Money Total)
 {
-    public int NewSeats => Lines.Where(l => l.Kind == QuoteLineKind.NewSeats).Sum(l => l.Seats * l.Quantity);
+    public int NewSeats => Lines.Where(l => l.Kind == LineKind.NewSeats).Sum(l => l.Seats * l.Quantity);
 }
