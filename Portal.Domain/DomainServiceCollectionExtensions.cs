@@ -11,6 +11,7 @@ using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
 using Portal.Domain.Pricing;
+using Portal.Domain.Quotes;
 
 namespace Portal.Domain;
 
@@ -40,6 +41,9 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<PaymentEventService>();
         services.AddSingleton<RegistrationEmail>();
         services.AddSingleton<ReceiptEmail>();
+        services.AddSingleton<InvoiceEmail>();
+        services.AddSingleton<QuoteEmail>();
+        services.AddSingleton<QuoteService>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<OutboxQueue>();

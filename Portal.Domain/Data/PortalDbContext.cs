@@ -14,6 +14,7 @@ using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
+using Portal.Domain.Quotes;
 
 namespace Portal.Domain.Data;
 
@@ -42,6 +43,9 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<OutboxAttachment> OutboxAttachments => Set<OutboxAttachment>();
+    public DbSet<Quote> Quotes => Set<Quote>();
+    public DbSet<QuoteTerms> QuoteTerms => Set<QuoteTerms>();
+    public DbSet<DocumentSequence> DocumentSequences => Set<DocumentSequence>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -38,6 +38,7 @@ public sealed class FulfilmentService(
     DiscountService discounts,
     RegistrationEmail registration,
     ReceiptEmail receipt,
+    InvoiceEmail invoices,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -60,7 +61,7 @@ public sealed class FulfilmentService(
     /// Fulfils the order once. Only <see cref="FulfilmentOutcome.Fulfilled"/> means this call fulfilled it. Whenever it
     /// changes the order (fulfilled, or put to review), <see cref="PaymentReport.ReportedBy"/> is recorded in the same save.
     /// </summary>
-    public async Task<FulfilmentOutcome> FulfilAsync(PaidCheckout paid, CancellationToken cancellationToken = default)
+    public async Task<FulfilmentOutcome> FulfilAsync(FulfilmentReport paid, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // One connection for the reads and the save; closing it at the end also ends any write it began.
@@ -84,7 +85,7 @@ public sealed class FulfilmentService(
         });
     }
 
-    private async Task<FulfilmentOutcome> FulfilOnceAsync(PortalDbContext db, PaidCheckout paid, CancellationToken cancellationToken)
+    private async Task<FulfilmentOutcome> FulfilOnceAsync(PortalDbContext db, FulfilmentReport paid, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var order = await OrderWithLines.For(db)(db, paid.OrderId, cancellationToken);
@@ -114,7 +115,7 @@ public sealed class FulfilmentService(
         }
     }
 
-    private async Task<FulfilmentOutcome> FulfilPendingAsync(PortalDbContext db, Order order, PaidCheckout paid, CancellationToken cancellationToken)
+    private async Task<FulfilmentOutcome> FulfilPendingAsync(PortalDbContext db, Order order, FulfilmentReport paid, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var product = await ProductById.For(db)(db, order.ProductId, cancellationToken);
@@ -123,11 +124,16 @@ public sealed class FulfilmentService(
         {
             order.MarkNeedsReview(problem, paid.PaymentIntentId, now);
             audit.Record(db, Actor.Stripe, "order.needs-review", nameof(Order), order.Id, order.OrganizationId,
-                $"Payment received but not turned into licenses: {problem} Our staff will contact you.");
+                paid is InvoiceIssued
+                    ? $"Invoice issued, but no licenses issued on it: {problem} Our staff will contact you."
+                    : $"Payment received but not turned into licenses: {problem} Our staff will contact you.");
             return FulfilmentOutcome.NeedsReview;
         }
 
         var organization = await OrganizationById.For(db)(db, order.OrganizationId, cancellationToken);
+        RecordInvoice(order, paid);
+        if (paid is PaidCheckout { Billing: { } billing })
+            KeepBillingDetails(db, organization, billing);
         var issued = new List<License>();
         foreach (var line in order.Lines)
         {
@@ -147,21 +153,61 @@ public sealed class FulfilmentService(
             await ConsumeDiscountAsync(db, discountId, order, cancellationToken);
 
         order.MarkFulfilled(paid.PaymentIntentId, paid.ReceiptUrl, now);
-        audit.Record(db, Actor.Stripe, "order.fulfilled", nameof(Order), order.Id, order.OrganizationId,
-            $"Payment of {order.Total} received; {"license".ToQuantity(issued.Count)} issued.");
+        audit.Record(db, Actor.Stripe, "order.fulfilled", nameof(Order), order.Id, order.OrganizationId, paid is InvoiceIssued issuedInvoice
+            ? $"Invoice {issuedInvoice.Invoice.Number ?? issuedInvoice.Invoice.InvoiceId} of {order.Total} issued to a customer trusted with keys on invoice; {"license".ToQuantity(issued.Count)} issued before payment."
+            : $"Payment of {order.Total} received; {"license".ToQuantity(issued.Count)} issued.");
         await registration.QueueForOrderAsync(db, organization, product, issued, LicensingService.SupportEndAfterPurchaseAt(now),
             order.Id, Actor.Stripe, cancellationToken);
-        await receipt.QueueForOrderAsync(db, order, organization, now, cancellationToken);
+        if (paid is InvoiceIssued)
+            await invoices.QueueAsync(db, order, organization, InvoiceNews.Sent, cancellationToken);
+        else
+            await receipt.QueueForOrderAsync(db, order, organization, now, cancellationToken);
         return FulfilmentOutcome.Fulfilled;
     }
 
-    private static string? CheckPayment(Order order, PaidCheckout paid)
+    private static string? CheckPayment(Order order, FulfilmentReport paid)
     {
-        if (order.CheckoutSessionId is not null && order.CheckoutSessionId != paid.CheckoutSessionId)
-            return "The payment belongs to another checkout session than the order's.";
-        return order.Matches(paid.AmountPaid)
+        var mismatch = paid switch
+        {
+            PaidCheckout when order.PaymentMethod != PaymentMethod.Checkout => "The order is paid by invoice, but Stripe reported a checkout payment.",
+            PaidCheckout checkout when order.CheckoutSessionId is not null && order.CheckoutSessionId != checkout.CheckoutSessionId =>
+                "The payment belongs to another checkout session than the order's.",
+            InvoiceIssued or InvoicePaid when order.PaymentMethod != PaymentMethod.Invoice => "The order is paid at checkout, but Stripe reported an invoice for it.",
+            InvoiceIssued issued when !order.IsPaidBy(issued.Invoice.InvoiceId) => "The invoice is another one than the order's.",
+            InvoicePaid invoice when !order.IsPaidBy(invoice.Invoice.InvoiceId) => "The payment is for another invoice than the order's.",
+            _ => null,
+        };
+        return mismatch ?? (order.Matches(paid.Amount)
             ? null
-            : $"Stripe reported {paid.AmountPaid} but the order total is {order.Total}.";
+            : $"Stripe reported {paid.Amount} but the order total is {order.Total}.");
+    }
+
+    private static void RecordInvoice(Order order, FulfilmentReport paid)
+    {
+        switch (paid)
+        {
+            case InvoiceIssued issued:
+                order.RecordInvoice(issued.Invoice);
+                break;
+            case InvoicePaid invoice:
+                order.RecordInvoice(invoice.Invoice);
+                order.MarkInvoicePaid();
+                break;
+        }
+    }
+
+    /// <summary>The organization keeps the billing address and tax ID given at checkout, for its quotes and invoices.</summary>
+    private void KeepBillingDetails(PortalDbContext db, Organization organization, CollectedBillingDetails billing)
+    {
+        if (billing.Address.IsEmpty && billing.TaxId is null)
+            return;
+        var address = billing.Address.IsEmpty ? organization.BillingAddress : billing.Address;
+        var taxId = billing.TaxId ?? organization.TaxId;
+        if (address == organization.BillingAddress && taxId == organization.TaxId)
+            return;
+        organization.ChangeBillingDetails(address, taxId);
+        audit.Record(db, Actor.Stripe, "organization.billing-details-updated", nameof(Organization), organization.Id, organization.Id,
+            $"Billing details taken from checkout: {(address.IsEmpty ? "no address" : address.ToString())}; {(taxId is null ? "no tax ID" : taxId.ToString())}.");
     }
 
     private static async Task<string?> CheckUpgradesAsync(PortalDbContext db, Order order, Product product, CancellationToken cancellationToken)

@@ -24,6 +24,15 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         order.Property(o => o.CheckoutSessionId).HasMaxLength(255);
         order.Property(o => o.PaymentIntentId).HasMaxLength(255);
         order.Property(o => o.ReceiptUrl).HasMaxLength(1000);
+        order.Property(o => o.PaymentMethod).HasConversion<string>().HasMaxLength(20).HasDefaultValue(PaymentMethod.Checkout).HasSentinel(PaymentMethod.Checkout);
+        order.HasOne<Quotes.Quote>().WithMany().HasForeignKey(o => o.QuoteId).OnDelete(DeleteBehavior.Restrict);
+        order.Property(o => o.PurchaseOrderNumber).HasMaxLength(Quotes.Quote.PurchaseOrderNumberMaxLength);
+        order.Property(o => o.InvoiceId).HasMaxLength(255);
+        order.Property(o => o.InvoiceNumber).HasMaxLength(100);
+        order.Property(o => o.InvoiceStatus).HasConversion<string>().HasMaxLength(20);
+        order.Property(o => o.InvoiceUrl).HasMaxLength(1000);
+        order.Property(o => o.InvoicePdfUrl).HasMaxLength(1000);
+        order.HasIndex(o => o.InvoiceId);
         order.Property(o => o.Version).IsConcurrencyToken();
         order.HasIndex(o => new { o.OrganizationId, o.PlacedAt });
         order.HasIndex(o => o.CheckoutSessionId);

@@ -14,7 +14,13 @@ namespace Portal.Domain.Ordering;
 /// commands. Concurrent deliveries of one event are settled by the order's concurrency token and the record's key.
 /// </summary>
 public sealed class PaymentEventService(
-    IDbContextFactory<PortalDbContext> dbFactory, FulfilmentService fulfilment, LicensingService licensing, AuditLog audit, TimeProvider clock)
+    IDbContextFactory<PortalDbContext> dbFactory,
+    FulfilmentService fulfilment,
+    LicensingService licensing,
+    InvoiceEmail invoiceEmail,
+    ReceiptEmail receipt,
+    AuditLog audit,
+    TimeProvider clock)
 {
     public async Task<PaymentReportResult> HandleAsync(PaymentReport report, CancellationToken cancellationToken = default)
     {
@@ -37,6 +43,17 @@ public sealed class PaymentEventService(
                     "The payment for the order failed; no licenses were issued.");
             }, cancellationToken),
             PaymentRefunded refunded => await RefundedAsync(refunded, cancellationToken),
+            InvoiceIssued issued => await InvoiceIssuedAsync(issued, cancellationToken),
+            InvoicePaid invoicePaid => await InvoicePaidAsync(invoicePaid, cancellationToken),
+            InvoicePaymentFailed failed => await ChangeInvoiceAsync(failed.OrderId, failed.InvoiceId, report.ReportedBy, "invoice payment failed",
+                async (db, order) => order.MarkInvoicePaymentFailed()
+                    && await InvoiceNewsAsync(db, order, InvoiceNews.PaymentFailed, "invoice.payment-failed",
+                        $"An attempt to pay invoice {InvoiceName(order)} failed; it is still open.", cancellationToken), cancellationToken),
+            InvoiceOverdue overdue => await ChangeInvoiceAsync(overdue.OrderId, overdue.InvoiceId, report.ReportedBy, "invoice overdue",
+                async (db, order) => order.MarkInvoiceOverdue()
+                    && await InvoiceNewsAsync(db, order, InvoiceNews.Overdue, "invoice.overdue",
+                        $"Invoice {InvoiceName(order)} for {order.Total} is overdue.", cancellationToken), cancellationToken),
+            InvoiceCancelled cancelled => await InvoiceCancelledAsync(cancelled, cancellationToken),
             PaymentDisputed disputed => await DisputedAsync(disputed, cancellationToken),
             PaymentEventNotUsed notUsed => new PaymentReportResult(notUsed.Expected ? PaymentReportOutcome.Unchanged : PaymentReportOutcome.Ignored, null, notUsed.Why),
             _ => throw new ArgumentOutOfRangeException(nameof(report), report.GetType().Name, "Not a payment report this service knows."),
@@ -62,17 +79,117 @@ public sealed class PaymentEventService(
         return await HandledPaymentEvents.RecordAloneAsync(db, reportedBy, clock.GetUtcNow(), cancellationToken);
     }
 
-    private static PaymentReportResult Describe(PaidCheckout paid, FulfilmentOutcome outcome) => outcome switch
+    private static PaymentReportResult Describe(FulfilmentReport paid, FulfilmentOutcome outcome)
     {
-        FulfilmentOutcome.Fulfilled => new(PaymentReportOutcome.Applied, paid.OrderId,
-            $"order {paid.OrderId} paid {paid.AmountPaid} through checkout {paid.CheckoutSessionId}; fulfilled"),
-        FulfilmentOutcome.AlreadyFulfilled => new(PaymentReportOutcome.Unchanged, paid.OrderId, $"order {paid.OrderId} was already fulfilled"),
-        FulfilmentOutcome.NeedsReview => new(PaymentReportOutcome.NeedsReview, paid.OrderId,
-            $"order {paid.OrderId} paid {paid.AmountPaid} through checkout {paid.CheckoutSessionId} but needs review; no licenses issued"),
-        FulfilmentOutcome.NotPayable => new(PaymentReportOutcome.NotPayable, paid.OrderId,
-            $"order {paid.OrderId} was paid through checkout {paid.CheckoutSessionId} but can no longer be paid (expired, failed or refunded); no licenses issued"),
-        _ => new(PaymentReportOutcome.NotPayable, paid.OrderId, $"checkout {paid.CheckoutSessionId} pays for order {paid.OrderId}, which does not exist"),
-    };
+        var how = paid switch
+        {
+            PaidCheckout checkout => $"paid {checkout.AmountPaid} through checkout {checkout.CheckoutSessionId}",
+            InvoiceIssued issued => $"was invoiced {issued.InvoiceTotal} on invoice {issued.Invoice.InvoiceId} (keys on invoice)",
+            InvoicePaid invoice => $"paid {invoice.AmountPaid} on invoice {invoice.Invoice.InvoiceId}",
+            _ => $"reported {paid.Amount}",
+        };
+        return outcome switch
+        {
+            FulfilmentOutcome.Fulfilled => new(PaymentReportOutcome.Applied, paid.OrderId, $"order {paid.OrderId} {how}; fulfilled"),
+            FulfilmentOutcome.AlreadyFulfilled => new(PaymentReportOutcome.Unchanged, paid.OrderId, $"order {paid.OrderId} was already fulfilled"),
+            FulfilmentOutcome.NeedsReview => new(PaymentReportOutcome.NeedsReview, paid.OrderId,
+                $"order {paid.OrderId} {how} but needs review; no licenses issued"),
+            FulfilmentOutcome.NotPayable => new(PaymentReportOutcome.NotPayable, paid.OrderId,
+                $"order {paid.OrderId} {how} but can no longer be paid (expired, failed, refunded or cancelled); no licenses issued"),
+            _ => new(PaymentReportOutcome.NotPayable, paid.OrderId, $"order {paid.OrderId} {how}, but there is no such order"),
+        };
+    }
+
+    /// <summary>
+    /// An issued invoice: an organization trusted with keys on invoice gets its licenses now; any other order records
+    /// the invoice, and its Billing contacts hear where to pay it.
+    /// </summary>
+    private async Task<PaymentReportResult> InvoiceIssuedAsync(InvoiceIssued issued, CancellationToken cancellationToken)
+    {
+        if (await KeysOnInvoiceAsync(issued.OrderId, cancellationToken))
+            return Describe(issued, await fulfilment.FulfilAsync(issued, cancellationToken));
+        return await ChangeInvoiceAsync(issued.OrderId, issued.Invoice.InvoiceId, issued.ReportedBy, "invoiced", async (db, order) =>
+            order.Status == OrderStatus.Pending && order.RecordInvoice(issued.Invoice)
+            && await InvoiceNewsAsync(db, order, InvoiceNews.Sent, "invoice.sent",
+                $"Invoice {InvoiceName(order)} for {order.Total} sent{DueText(order)}; the licenses follow its payment.", cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// A paid invoice fulfils its order; an order fulfilled before (keys on invoice) records the payment and sends the
+    /// receipt.
+    /// </summary>
+    private async Task<PaymentReportResult> InvoicePaidAsync(InvoicePaid paid, CancellationToken cancellationToken)
+    {
+        var outcome = await fulfilment.FulfilAsync(paid, cancellationToken);
+        if (outcome != FulfilmentOutcome.AlreadyFulfilled)
+            return Describe(paid, outcome);
+        return await ChangeInvoiceAsync(paid.OrderId, paid.Invoice.InvoiceId, paid.ReportedBy, "invoice paid", async (db, order) =>
+        {
+            if (!order.MarkInvoicePaid())
+                return false;
+            audit.Record(db, Actor.Stripe, "invoice.paid", nameof(Order), order.Id, order.OrganizationId,
+                $"Invoice {InvoiceName(order)} of {order.Total} was paid.");
+            var organization = await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, cancellationToken);
+            await receipt.QueueForOrderAsync(db, order, organization, clock.GetUtcNow(), cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>A voided or uncollectible invoice cancels its order; licenses issued on it (keys on invoice) are revoked (R10).</summary>
+    private Task<PaymentReportResult> InvoiceCancelledAsync(InvoiceCancelled cancelled, CancellationToken cancellationToken) =>
+        ChangeInvoiceAsync(cancelled.OrderId, cancelled.InvoiceId, cancelled.ReportedBy, cancelled.Uncollectible ? "invoice uncollectible" : "invoice voided",
+            async (db, order) =>
+            {
+                if (order.Status is not (OrderStatus.Pending or OrderStatus.Fulfilled))
+                    return false;
+                var wasFulfilled = order.Status == OrderStatus.Fulfilled;
+                if (!order.CancelForInvoice(cancelled.Uncollectible, clock.GetUtcNow()))
+                    return false;
+                var why = cancelled.Uncollectible ? "the invoice was marked uncollectible" : "the invoice was voided";
+                if (wasFulfilled)
+                    await RevokeLicensesAsync(db, order, why, cancellationToken);
+                return await InvoiceNewsAsync(db, order, cancelled.Uncollectible ? InvoiceNews.Uncollectible : InvoiceNews.Voided,
+                    cancelled.Uncollectible ? "invoice.uncollectible" : "invoice.voided",
+                    $"Invoice {InvoiceName(order)} for {order.Total}: {why}; the order is cancelled{(wasFulfilled ? " and its licenses are revoked" : "")}.",
+                    cancellationToken);
+            }, cancellationToken);
+
+    private async Task<bool> KeysOnInvoiceAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Orders.Where(o => o.Id == orderId)
+            .Join(db.Organizations, o => o.OrganizationId, org => org.Id, (_, org) => org.KeysOnInvoice)
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    private async Task<bool> InvoiceNewsAsync(PortalDbContext db, Order order, InvoiceNews news, string action, string summary, CancellationToken cancellationToken)
+    {
+        audit.Record(db, Actor.Stripe, action, nameof(Order), order.Id, order.OrganizationId, summary);
+        var organization = await db.Organizations.SingleAsync(o => o.Id == order.OrganizationId, cancellationToken);
+        await invoiceEmail.QueueAsync(db, order, organization, news, cancellationToken);
+        return true;
+    }
+
+    private static string InvoiceName(Order order) => order.InvoiceNumber ?? order.InvoiceId ?? "(no number yet)";
+
+    private static string DueText(Order order) =>
+        order.InvoiceDueAt is { } due ? $", due on {due.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}" : "";
+
+    /// <summary>Changes the order an invoice is for, when that invoice is the order's (or the order has none yet).</summary>
+    private Task<PaymentReportResult> ChangeInvoiceAsync(
+        Guid orderId, string invoiceId, PaymentEvent? reportedBy, string what, Func<PortalDbContext, Order, Task<bool>> change, CancellationToken cancellationToken) =>
+        ApplyAsync(reportedBy, async db =>
+        {
+            var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, cancellationToken);
+            if (order is null)
+                return new(PaymentReportOutcome.Ignored, orderId, $"invoice {invoiceId}: {what}, but there is no order {orderId}");
+            if (!order.IsPaidBy(invoiceId))
+                return new(PaymentReportOutcome.Ignored, orderId, $"invoice {invoiceId}: {what}, but order {orderId} is not paid by that invoice");
+            return await change(db, order)
+                ? new(PaymentReportOutcome.Applied, orderId, $"invoice {invoiceId} of order {orderId}: {what}")
+                : new(PaymentReportOutcome.Unchanged, orderId, $"invoice {invoiceId} of order {orderId}: {what}; already so");
+        }, cancellationToken);
 
     /// <summary>
     /// A full refund marks the order Refunded and revokes its licenses (an upgraded license gets its old one back); a

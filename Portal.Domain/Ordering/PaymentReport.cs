@@ -1,3 +1,5 @@
+using Portal.Domain.Organizations;
+
 namespace Portal.Domain.Ordering;
 
 /// <summary>A payment provider's event, by its id and type.</summary>
@@ -12,12 +14,46 @@ public sealed record PaymentEvent(string Id, string Type);
 public abstract record PaymentReport(PaymentEvent? ReportedBy);
 
 /// <summary>
-/// What the provider says was paid for an order; the amount excludes tax the provider added on top, so that it can be
-/// compared with the order total.
+/// A report that can turn an order into licenses (<see cref="FulfilmentService"/>): a payment, or an invoice issued to
+/// an organization trusted with keys on invoice. <see cref="Amount"/> is compared with the order total.
+/// </summary>
+public abstract record FulfilmentReport(Guid OrderId, Money Amount, string? PaymentIntentId, string? ReceiptUrl, PaymentEvent? ReportedBy)
+    : PaymentReport(ReportedBy);
+
+/// <summary>
+/// What the provider says was paid for an order at checkout; the amount excludes tax the provider added on top, so that
+/// it can be compared with the order total. <see cref="Billing"/> is what the customer entered at checkout, if anything.
 /// </summary>
 public sealed record PaidCheckout(
     Guid OrderId, string CheckoutSessionId, string? PaymentIntentId, Money AmountPaid, string? ReceiptUrl = null,
-    PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
+    PaymentEvent? ReportedBy = null) : FulfilmentReport(OrderId, AmountPaid, PaymentIntentId, ReceiptUrl, ReportedBy)
+{
+    public CollectedBillingDetails? Billing { get; init; }
+}
+
+/// <summary>The billing address and tax ID a customer gave at checkout; the organization keeps them.</summary>
+public sealed record CollectedBillingDetails(PostalAddress Address, TaxId? TaxId);
+
+/// <summary>
+/// The provider finalized and sent the order's invoice. For an organization trusted with keys on invoice this fulfils
+/// the order (<see cref="Organization.KeysOnInvoice"/>); otherwise the order records the invoice and waits for payment.
+/// </summary>
+public sealed record InvoiceIssued(Guid OrderId, IssuedInvoice Invoice, Money InvoiceTotal, PaymentEvent? ReportedBy = null)
+    : FulfilmentReport(OrderId, InvoiceTotal, null, null, ReportedBy);
+
+/// <summary>The order's invoice was paid, in full; the amount excludes tax the provider added on top.</summary>
+public sealed record InvoicePaid(
+    Guid OrderId, IssuedInvoice Invoice, Money AmountPaid, string? PaymentIntentId, string? ReceiptUrl = null, PaymentEvent? ReportedBy = null)
+    : FulfilmentReport(OrderId, AmountPaid, PaymentIntentId, ReceiptUrl, ReportedBy);
+
+/// <summary>An attempt to pay the order's invoice failed; the invoice stays open.</summary>
+public sealed record InvoicePaymentFailed(Guid OrderId, string InvoiceId, PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
+
+/// <summary>The order's invoice is past its due date unpaid.</summary>
+public sealed record InvoiceOverdue(Guid OrderId, string InvoiceId, PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
+
+/// <summary>The order's invoice was voided, or (<paramref name="Uncollectible"/>) written off.</summary>
+public sealed record InvoiceCancelled(Guid OrderId, string InvoiceId, bool Uncollectible, PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);
 
 /// <summary>The order's checkout ended without payment.</summary>
 public sealed record CheckoutExpired(Guid OrderId, PaymentEvent? ReportedBy = null) : PaymentReport(ReportedBy);

@@ -18,6 +18,9 @@ public sealed class Organization
         CreatedAt = createdAt;
         LicensesRevision = Guid.NewGuid();
         MembersRevision = Guid.NewGuid();
+        BillingAddress = PostalAddress.None;
+        // Public bodies buy against purchase orders as a rule; an Owner or Billing member can lift it.
+        PurchaseOrderRequired = kind == OrganizationKind.Governmental;
     }
 
     public Guid Id { get; private set; }
@@ -28,6 +31,26 @@ public sealed class Organization
     public string CountryCode { get; private set; }
 
     public string BillingEmail { get; private set; }
+
+    /// <summary>Where quotes and invoices are addressed; <see cref="PostalAddress.None"/> until someone gives one.</summary>
+    public PostalAddress BillingAddress { get; private set; }
+
+    // Stored as two columns; TaxId is their value object.
+    private string? _taxIdType;
+    private string? _taxIdValue;
+
+    /// <summary>Printed on quotes and invoices and given to the payment provider.</summary>
+    public TaxId? TaxId => _taxIdType is null || _taxIdValue is null ? null : TaxId.Create(_taxIdType, _taxIdValue);
+
+    /// <summary>Accepting a quote asks for a purchase-order number (docs/rules.md#quotes-and-invoices).</summary>
+    public bool PurchaseOrderRequired { get; private set; }
+
+    /// <summary>
+    /// Sales trusts this organization to pay its invoices: an invoice order is fulfilled when the invoice is issued,
+    /// not when it is paid, and voiding the invoice revokes those licenses (R10).
+    /// </summary>
+    public bool KeysOnInvoice { get; private set; }
+
     public string? StripeCustomerId { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -55,6 +78,33 @@ public sealed class Organization
         if (StripeCustomerId is not null && StripeCustomerId != customerId)
             throw new DomainException("This organization already has a Stripe customer.");
         StripeCustomerId = customerId;
+    }
+
+    /// <summary>An Owner or Billing member (or what a checkout collected) sets where invoices go and the tax ID on them.</summary>
+    public void ChangeBillingDetails(PostalAddress address, TaxId? taxId)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        BillingAddress = address;
+        _taxIdType = taxId?.Type;
+        _taxIdValue = taxId?.Value;
+    }
+
+    /// <summary>Whether accepting a quote requires a purchase-order number; false when it already was as asked.</summary>
+    public bool RequirePurchaseOrders(bool required)
+    {
+        if (PurchaseOrderRequired == required)
+            return false;
+        PurchaseOrderRequired = required;
+        return true;
+    }
+
+    /// <summary>Sales: issue keys when an invoice is issued rather than paid; false when it already was as asked.</summary>
+    public bool TrustWithKeysOnInvoice(bool trusted)
+    {
+        if (KeysOnInvoice == trusted)
+            return false;
+        KeysOnInvoice = trusted;
+        return true;
     }
 
     public static Organization Register(string name, OrganizationKind kind, string countryCode, string billingEmail, DateTimeOffset now)
