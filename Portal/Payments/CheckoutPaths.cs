@@ -25,4 +25,10 @@ public static class CheckoutPaths
 
     /// <summary><c>POST</c>: the test checkout's "Pay (test)" button.</summary>
     public static string TestPay(Guid orderId) => $"/checkout/test/{orderId}/pay";
+
+    /// <summary>The Development test invoice page (no Stripe key configured), standing in for Stripe's hosted invoice page.</summary>
+    public static string TestInvoice(Guid orderId) => $"/checkout/test-invoice/{orderId}";
+
+    /// <summary><c>POST</c>: the test invoice's "Pay (test)" button.</summary>
+    public static string TestInvoicePay(Guid orderId) => $"/checkout/test-invoice/{orderId}/pay";
 }

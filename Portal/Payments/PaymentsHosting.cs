@@ -18,6 +18,7 @@ public static class PaymentsHosting
         builder.Services.AddSingleton<StripeWebhook>();
         builder.Services.AddSingleton<CheckoutStatus>();
         builder.Services.AddSingleton<TestCheckout>();
+        builder.Services.AddSingleton<InvoicePayments>();
         // Resolving the settings at start refuses to start outside Development without the Stripe keys.
         builder.Services.AddHostedService<StripeStartupCheck>();
         return builder;

@@ -35,4 +35,17 @@ public sealed class StripeApi
     /// <summary>A checkout session with its invoice expanded (for the invoice link).</summary>
     public Task<Session> GetSessionAsync(string sessionId, CancellationToken cancellationToken) =>
         Client.V1.Checkout.Sessions.GetAsync(sessionId, new SessionGetOptions { Expand = ["invoice"] }, requestOptions: null, cancellationToken);
+
+    public Task<Invoice> CreateInvoiceAsync(InvoiceCreateOptions options, string idempotencyKey, CancellationToken cancellationToken) =>
+        Client.V1.Invoices.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+
+    public Task<InvoiceItem> CreateInvoiceItemAsync(InvoiceItemCreateOptions options, string idempotencyKey, CancellationToken cancellationToken) =>
+        Client.V1.InvoiceItems.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+
+    public Task<Invoice> FinalizeInvoiceAsync(string invoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Client.V1.Invoices.FinalizeInvoiceAsync(invoiceId, new InvoiceFinalizeOptions { AutoAdvance = false },
+            new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+
+    public Task<Invoice> SendInvoiceAsync(string invoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Client.V1.Invoices.SendInvoiceAsync(invoiceId, options: null, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
 }

@@ -70,7 +70,7 @@ public sealed class StripeCheckout(
                 return resumed;
 
             var baseUrl = PortalBaseUrl(portalBaseUri);
-            var customerId = await EnsureCustomerAsync(organizationId, cancellationToken);
+            var customerId = await StripeCustomers.EnsureAsync(stripe, dbFactory, organizationId, logger, cancellationToken);
             var session = await stripe.CreateSessionAsync(SessionOptions(order, customerId, baseUrl), $"portal-checkout-{order.Id:N}", cancellationToken);
             if (!await AttachAsync(order.Id, session.Id, cancellationToken))
                 return CheckoutStart.To(CheckoutPaths.ReturnForOrder(order.Id));
@@ -153,29 +153,6 @@ public sealed class StripeCheckout(
             options.CustomerUpdate = new SessionCustomerUpdateOptions { Address = StripeValues.CustomerUpdate.Auto, Name = StripeValues.CustomerUpdate.Auto };
         }
         return options;
-    }
-
-    /// <summary>
-    /// The organization's Stripe customer, created once: concurrent first checkouts send the same idempotency key, so
-    /// Stripe answers them with the same customer.
-    /// </summary>
-    private async Task<string> EnsureCustomerAsync(Guid organizationId, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var organization = await db.Organizations.SingleAsync(o => o.Id == organizationId, cancellationToken);
-        if (organization.StripeCustomerId is { } existing)
-            return existing;
-
-        var customer = await stripe.CreateCustomerAsync(new CustomerCreateOptions
-        {
-            Name = organization.Name,
-            Email = organization.BillingEmail,
-            Metadata = new Dictionary<string, string> { ["organization_id"] = organization.Id.ToString() },
-        }, $"portal-customer-{organization.Id:N}", cancellationToken);
-        organization.UseStripeCustomer(customer.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Stripe customer {CustomerId} created for organization {OrganizationId}", customer.Id, organization.Id);
-        return customer.Id;
     }
 
     /// <summary>Records the session on the order; false when the order is no longer waiting for it.</summary>

@@ -39,4 +39,24 @@ public static class StripeValues
     {
         public const string Auto = "auto";
     }
+
+    /// <summary>An invoice's <c>collection_method</c>: Stripe emails the invoice and the customer pays it within its terms.</summary>
+    public static class CollectionMethod
+    {
+        public const string SendInvoice = "send_invoice";
+    }
+
+    /// <summary>An invoice's <c>payment_settings[payment_method_types]</c>: a card, or a bank transfer to the customer's balance.</summary>
+    public static class PaymentMethodType
+    {
+        public const string Card = "card";
+        public const string CustomerBalance = "customer_balance";
+    }
+
+    /// <summary>An invoice's <c>status</c>.</summary>
+    public static class InvoiceStatus
+    {
+        public const string Open = "open";
+        public const string Paid = "paid";
+    }
 }
