@@ -32,6 +32,10 @@ public static class DevelopmentData
     public const string ConsultantEmail = "consultant@adatum.example";
 
     public const string ConsultantOrganizationName = "Northwind Traders";
+    /// <summary>The procurement officer of a government body that buys on quotes and purchase orders, its discount approved.</summary>
+    public const string ProcurementEmail = "procurement@riverside.example";
+
+    public const string GovernmentOrganizationName = "Riverside County";
     public const string SalesEmail = "sales@keymetric.example";
     public const string SupportEmail = "support@keymetric.example";
     public const string AdminEmail = "admin@keymetric.example";
@@ -85,6 +89,12 @@ public static class DevelopmentData
             await CreateMemberAsync(db, users, ConsultantEmail, [(contoso.Id, MemberRoles.Technical), (northwind.Id, MemberRoles.Owner)], now);
             added = true;
         }
+        if (await users.FindByEmailAsync(ProcurementEmail) is null
+            && await db.Organizations.SingleOrDefaultAsync(o => o.Name == GovernmentOrganizationName) is { } riverside)
+        {
+            await CreateMemberAsync(db, users, ProcurementEmail, [(riverside.Id, MemberRoles.Owner)], now);
+            added = true;
+        }
         foreach (var (email, role) in new[] { (SalesEmail, Roles.Sales), (SupportEmail, Roles.Support), (AdminEmail, Roles.Admin) })
         {
             var staff = await users.FindByEmailAsync(email);
@@ -127,7 +137,11 @@ public static class DevelopmentData
         var fabrikam = Organization.Register("Fabrikam Foundation", OrganizationKind.Nonprofit, "NL", "office@fabrikam.example", now.AddDays(-40));
         var woodgrove = Organization.Register("Woodgrove School District", OrganizationKind.Educational, "US", "it@woodgrove.example", now.AddDays(-30));
         var springfield = Organization.Register("City of Springfield", OrganizationKind.Governmental, "US", "procurement@springfield.example", now.AddDays(-20));
-        db.AddRange(product, northwind, fabrikam, woodgrove, springfield);
+        // A county that buys on quotes and purchase orders (required for governmental organizations), its address and tax ID on file.
+        var riverside = Organization.Register(GovernmentOrganizationName, OrganizationKind.Governmental, "US", ProcurementEmail, now.AddDays(-60));
+        riverside.ChangeBillingDetails(PostalAddress.Create("4080 Lemon Street", "Procurement Office, 2nd floor", "92501", "Riverside", "CA"),
+            TaxId.Create("us_ein", "95-6000930"));
+        db.AddRange(product, northwind, fabrikam, woodgrove, springfield, riverside);
         db.Attach(contoso);
 
         // 5.x purchases, two years ago.
@@ -153,6 +167,9 @@ public static class DevelopmentData
         await discounts.SubmitAsync(fabrikam.Id, DiscountKind.Nonprofit, "Registered charity in the Netherlands, RSIN 8123.45.678.", [], DemoData.In(fabrikam.Id, MemberRoles.Owner));
         await discounts.SubmitAsync(woodgrove.Id, DiscountKind.Educational, "Public school district serving 14 schools; accreditation letter available on request.", [], DemoData.In(woodgrove.Id, MemberRoles.Owner));
         await discounts.SubmitAsync(springfield.Id, DiscountKind.Governmental, "Municipal government; purchase order to follow from the procurement office.", [], DemoData.In(springfield.Id, MemberRoles.Owner));
+        var countyDiscount = await discounts.SubmitAsync(riverside.Id, DiscountKind.Governmental,
+            "County government; we buy against purchase orders and pay invoices by bank transfer.", [], DemoData.In(riverside.Id, MemberRoles.Owner));
+        await discounts.ApproveAsync(countyDiscount.Id, percent: null, validUntil: null, "Verified on the county's website.", DemoData);
         await discounts.SubmitAsync(northwind.Id, DiscountKind.CrossGrade, "Moving 50 users from a competing presence system; current licence invoice attached on request.", [], DemoData.In(northwind.Id, MemberRoles.Owner));
     }
 

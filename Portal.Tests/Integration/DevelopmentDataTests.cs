@@ -9,6 +9,7 @@ using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
 using Portal.Domain.Members;
+using Portal.Domain.Organizations;
 
 namespace Portal.Tests.Integration;
 
@@ -70,6 +71,24 @@ public sealed class DevelopmentDataTests
         Assert.Equal(
             [(DevelopmentData.DemoOrganizationName, MemberRoles.Technical), (DevelopmentData.ConsultantOrganizationName, MemberRoles.Owner)],
             await MembershipsOf(DevelopmentData.ConsultantEmail));
+        Assert.Equal([(DevelopmentData.GovernmentOrganizationName, MemberRoles.Owner)], await MembershipsOf(DevelopmentData.ProcurementEmail));
+    }
+
+    [Fact]
+    public async Task Development_demo_county_buys_on_purchase_orders_with_its_address_tax_id_and_an_approved_discount()
+    {
+        await using var app = new PortalAppFactory();
+        app.CreateClient().Dispose();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+
+        var county = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.GovernmentOrganizationName);
+        Assert.Equal(OrganizationKind.Governmental, county.Kind);
+        Assert.True(county.PurchaseOrderRequired);
+        Assert.Equal("Riverside", county.BillingAddress.City);
+        Assert.Equal("95-6000930", county.TaxId?.Value);
+        var discount = await DiscountService.BestUsableAsync(db, county.Id, DateTimeOffset.UtcNow);
+        Assert.Equal(DiscountKind.Governmental, discount?.Kind);
     }
 
     [Fact]
@@ -109,7 +128,7 @@ public sealed class DevelopmentDataTests
         var addedAgain = await DevelopmentData.SeedAsync(scope.ServiceProvider);
 
         Assert.False(addedAgain);
-        Assert.Equal(6, await db.Users.CountAsync());
+        Assert.Equal(7, await db.Users.CountAsync());
         Assert.Equal(1, await db.Products.CountAsync());
         Assert.Equal(licenses, await db.Licenses.CountAsync());
     }
