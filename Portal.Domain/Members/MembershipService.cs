@@ -220,18 +220,24 @@ public sealed class MembershipService(
         await SaveMemberChangeAsync(db, organization, cancellationToken);
     }
 
-    /// <summary>The email addresses of the members whose roles allow <paramref name="roles"/> (owners always do).</summary>
-    public static Task<List<string>> ContactsAsync(PortalDbContext db, Guid organizationId, MemberRoles roles, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        return db.Memberships.AsNoTracking()
+    // Compiled (once per model): every fulfilment asks it twice, for the keys' and the receipt's recipients.
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, MemberRoles, IAsyncEnumerable<string>>> Contacts = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId, MemberRoles roles) => db.Memberships.AsNoTracking()
             .Where(m => m.OrganizationId == organizationId
                 && ((m.Roles & MemberRoles.Owner) != MemberRoles.None || (m.Roles & roles) != MemberRoles.None))
             .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => u.Email)
             .Where(address => address != null)
-            .Select(address => address!)
             .OrderBy(address => address)
-            .ToListAsync(cancellationToken);
+            .Select(address => address!)));
+
+    /// <summary>The email addresses of the members whose roles allow <paramref name="roles"/> (owners always do).</summary>
+    public static async Task<List<string>> ContactsAsync(PortalDbContext db, Guid organizationId, MemberRoles roles, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var contacts = new List<string>();
+        await foreach (var address in Contacts.For(db)(db, organizationId, roles).WithCancellation(cancellationToken))
+            contacts.Add(address);
+        return contacts;
     }
 
     private static void RequireOwnerOrStaff(Guid organizationId, Actor actor, string action, string staffRole)
