@@ -173,6 +173,7 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<(int Status, string Json)>>> _idempotent = new();
     private readonly ConcurrentDictionary<string, int> _droppedAnswers = new();
     private readonly ConcurrentDictionary<string, bool> _finalizedDelivered = new();
+    private readonly ConcurrentDictionary<string, bool> _refusedTaxIds = new();
     private readonly HttpClient _webhookClient = new() { Timeout = TimeSpan.FromSeconds(30) };
     private int _failSessionCreates;
     private int _failInvoiceCreates;
@@ -209,6 +210,19 @@ public sealed class FakeStripe : IAsyncDisposable
     /// retries with the same key.
     /// </summary>
     public void DropAnswers(string pathSuffix, int count) => _droppedAnswers[pathSuffix] = count;
+
+    /// <summary>Tax IDs of this value are refused as Stripe refuses one that does not fit its kind's format (400).</summary>
+    public void RefuseTaxIds(string value) => _refusedTaxIds[value] = true;
+
+    /// <summary>A tax ID added to the customer in Stripe itself (the Dashboard, or Checkout).</summary>
+    public FakeTaxId AddTaxId(string customerId, string type, string value)
+    {
+        var taxId = new FakeTaxId("txi_" + Random(20), type, value);
+        var taxIds = _customerTaxIds.GetOrAdd(customerId, _ => []);
+        lock (taxIds)
+            taxIds.Add(taxId);
+        return taxId;
+    }
 
     /// <summary>A customer as Stripe's API returns it, with its tax IDs.</summary>
     public JsonObject Customer(string customerId)
@@ -822,11 +836,9 @@ public sealed class FakeStripe : IAsyncDisposable
                 return (StatusCodes.Status404NotFound, ErrorJson("invalid_request_error", $"No such customer: '{id}'", "resource_missing"));
             if (string.IsNullOrWhiteSpace(form.GetValueOrDefault("type")) || string.IsNullOrWhiteSpace(form.GetValueOrDefault("value")))
                 return (StatusCodes.Status400BadRequest, ErrorJson("invalid_request_error", "Missing required param: type or value.", "parameter_missing"));
-            var taxId = new FakeTaxId("txi_" + Random(20), form["type"], form["value"]);
-            var taxIds = _customerTaxIds.GetOrAdd(id, _ => []);
-            lock (taxIds)
-                taxIds.Add(taxId);
-            return (StatusCodes.Status200OK, TaxIdJson(id, taxId).ToJsonString());
+            if (_refusedTaxIds.ContainsKey(form["value"]))
+                return (StatusCodes.Status400BadRequest, ErrorJson("invalid_request_error", $"Invalid value for {form["type"]}.", "tax_id_invalid"));
+            return (StatusCodes.Status200OK, TaxIdJson(id, AddTaxId(id, form["type"], form["value"])).ToJsonString());
         }));
 
         app.MapDelete("/v1/customers/{id}/tax_ids/{taxIdId}", (string id, string taxIdId) =>
