@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
 using Portal.Domain.Ordering;
+using Portal.Domain.Organizations;
 using Portal.Payments;
 using Portal.Tests.Fakes.Stripe;
 using Portal.Domain.Members;
@@ -207,6 +208,62 @@ public sealed class StripeCheckoutTests(PaymentsApp app)
         app.Stripe.MarkPaid(session.Id);
         Assert.Equal(HttpStatusCode.OK, await app.Stripe.SendAsync(app.Stripe.SessionEvent("checkout.session.completed", session.Id)));
         Assert.Equal(OrderStatus.Fulfilled, (await app.OrderAsync(order.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Checkout_asks_for_the_billing_address_and_tax_ID_and_saves_them_on_the_organizations_customer()
+    {
+        var customer = await app.NewCustomerAsync();
+        var order = await app.PlaceOrderAsync(customer, (5, 1));
+
+        var session = await app.CheckoutSessionAsync(customer, order.Id);
+
+        Assert.Equal("required", session.Form["billing_address_collection"]);
+        Assert.Equal("true", session.Form["tax_id_collection[enabled]"]);
+        // Stripe requires customer_update[name]=auto to collect a tax ID for an existing customer.
+        Assert.Equal("auto", session.Form["customer_update[name]"]);
+        Assert.Equal("auto", session.Form["customer_update[address]"]);
+        Assert.NotNull(session.CustomerId);
+    }
+
+    [Fact]
+    public async Task A_completed_checkout_gives_the_organization_the_billing_address_and_tax_ID_the_customer_entered()
+    {
+        var customer = await app.NewCustomerAsync();
+        var order = await app.PlaceOrderAsync(customer, (10, 1));
+        var session = await app.CheckoutSessionAsync(customer, order.Id);
+        app.Stripe.MarkPaid(session.Id, customerDetails: new FakeCustomerDetails("Leeds City Council", customer.BillingEmail,
+            new FakeAddress("1 Town Hall Square", null, "LS1 1UR", "Leeds", "West Yorkshire", "GB"), [("gb_vat", "GB123456789")]));
+
+        Assert.Equal(HttpStatusCode.OK, await app.Stripe.SendAsync(app.Stripe.SessionEvent("checkout.session.completed", session.Id)));
+
+        Assert.Equal(OrderStatus.Fulfilled, (await app.OrderAsync(order.Id)).Status);
+        await using var db = await app.NewContextAsync();
+        var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == customer.OrganizationId);
+        Assert.Equal(PostalAddress.Create("1 Town Hall Square", null, "LS1 1UR", "Leeds", "West Yorkshire"), organization.BillingAddress);
+        Assert.Equal(TaxId.Create("gb_vat", "GB123456789"), organization.TaxId);
+        Assert.Contains(await app.HistoryAsync(customer.OrganizationId), h => h.StartsWith("organization.billing-details-updated: ", StringComparison.Ordinal));
+        // As Stripe does, Checkout saved them on the customer too, so its next payment starts from them.
+        Assert.Equal([("gb_vat", "GB123456789")], app.Stripe.TaxIdsOf(session.CustomerId!).Select(t => (t.Type, t.Value)));
+    }
+
+    [Fact]
+    public async Task A_tax_ID_of_a_kind_Portal_does_not_know_and_a_partial_address_are_not_kept()
+    {
+        var customer = await app.NewCustomerAsync();
+        var order = await app.PlaceOrderAsync(customer, (10, 1));
+        var session = await app.CheckoutSessionAsync(customer, order.Id);
+        app.Stripe.MarkPaid(session.Id, customerDetails: new FakeCustomerDetails("Prefeitura", customer.BillingEmail,
+            new FakeAddress("", null, "01000-000", "", null, "BR"), [("br_cnpj", "01.234.456/5432-10")]));
+
+        Assert.Equal(HttpStatusCode.OK, await app.Stripe.SendAsync(app.Stripe.SessionEvent("checkout.session.completed", session.Id)));
+
+        Assert.Equal(OrderStatus.Fulfilled, (await app.OrderAsync(order.Id)).Status);
+        await using var db = await app.NewContextAsync();
+        var organization = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == customer.OrganizationId);
+        Assert.True(organization.BillingAddress.IsEmpty);
+        Assert.Null(organization.TaxId);
+        Assert.DoesNotContain(await app.HistoryAsync(customer.OrganizationId), h => h.StartsWith("organization.billing-details-updated", StringComparison.Ordinal));
     }
 
     private IReadOnlyList<string> CustomersOf(TestCustomer customer) =>

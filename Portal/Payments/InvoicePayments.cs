@@ -36,6 +36,7 @@ public sealed record InvoiceStart(InvoiceStartStatus Status, string? RedirectUrl
 /// </summary>
 public sealed class InvoicePayments(
     StripeApi stripe,
+    StripeSettings settings,
     IHostEnvironment environment,
     OrderService orders,
     Domain.Quotes.QuoteService quotes,
@@ -122,9 +123,10 @@ public sealed class InvoicePayments(
     }
 
     /// <summary>
-    /// The Stripe invoice for the order: the organization's customer (its address and tax ID kept current), one invoice
-    /// item per order line at the order's unit price and quantity, then finalized and sent. Idempotency keys from the
-    /// order make a retry after a lost answer return the same objects rather than a second invoice.
+    /// The Stripe invoice for the order: the organization's customer (its address and tax ID kept current, so that the
+    /// invoice takes them when it is finalized), one invoice item per order line at the order's unit price and quantity,
+    /// card or bank transfer to pay it with, the PO and quote numbers in its custom fields; then finalized and sent.
+    /// Idempotency keys from the order make a retry after a lost answer return the same objects rather than a second invoice.
     /// </summary>
     private async Task<Invoice> IssueWithStripeAsync(Order order, int daysUntilDue, CancellationToken cancellationToken)
     {
@@ -136,15 +138,12 @@ public sealed class InvoicePayments(
             Currency = currency,
             CollectionMethod = StripeValues.CollectionMethod.SendInvoice,
             DaysUntilDue = daysUntilDue,
+            // Portal finalizes and sends the invoice itself once its items are on it.
             AutoAdvance = false,
-            PendingInvoiceItemsBehavior = "exclude",
-            PaymentSettings = new InvoicePaymentSettingsOptions
-            {
-                PaymentMethodTypes = [StripeValues.PaymentMethodType.Card, StripeValues.PaymentMethodType.CustomerBalance],
-            },
-            CustomFields = order.PurchaseOrderNumber is { } po
-                ? [new InvoiceCustomFieldOptions { Name = StripeInvoices.PurchaseOrderField, Value = po }]
-                : null,
+            PendingInvoiceItemsBehavior = StripeValues.PendingInvoiceItems.Exclude,
+            PaymentSettings = PaymentSettings(currency),
+            AutomaticTax = settings.AutomaticTax ? new InvoiceAutomaticTaxOptions { Enabled = true } : null,
+            CustomFields = await CustomFieldsAsync(order, cancellationToken),
             Metadata = new Dictionary<string, string> { [StripeSessions.OrderIdKey] = order.Id.ToString() },
         }, $"portal-invoice-{order.Id:N}", cancellationToken);
 
@@ -159,11 +158,53 @@ public sealed class InvoicePayments(
                 Description = line.Description,
                 Quantity = line.Quantity,
                 UnitAmountDecimal = line.UnitPrice.Minor,
+                TaxBehavior = settings.AutomaticTax ? StripeValues.TaxBehavior.Exclusive : null,
                 Metadata = new Dictionary<string, string> { [StripeSessions.OrderIdKey] = order.Id.ToString() },
             }, $"portal-invoice-{order.Id:N}-line-{position++}", cancellationToken);
         }
 
         var finalized = await stripe.FinalizeInvoiceAsync(invoice.Id, $"portal-invoice-{order.Id:N}-finalize", cancellationToken);
         return await stripe.SendInvoiceAsync(finalized.Id, $"portal-invoice-{order.Id:N}-send", cancellationToken);
+    }
+
+    /// <summary>
+    /// A card, or a bank transfer to a Stripe-provided account of the currency's kind; where Stripe takes no bank
+    /// transfers in the currency, a card only.
+    /// </summary>
+    private InvoicePaymentSettingsOptions PaymentSettings(string currency)
+    {
+        if (StripeValues.BankTransfer.TypeFor(currency) is not { } bankTransferType)
+        {
+            logger.LogWarning("Stripe takes no bank transfers in {Currency}: the invoice can be paid by card only", currency);
+            return new InvoicePaymentSettingsOptions { PaymentMethodTypes = [StripeValues.PaymentMethodType.Card] };
+        }
+        return new InvoicePaymentSettingsOptions
+        {
+            PaymentMethodTypes = [StripeValues.PaymentMethodType.Card, StripeValues.PaymentMethodType.CustomerBalance],
+            PaymentMethodOptions = new InvoicePaymentSettingsPaymentMethodOptionsOptions
+            {
+                CustomerBalance = new InvoicePaymentSettingsPaymentMethodOptionsCustomerBalanceOptions
+                {
+                    FundingType = StripeValues.BankTransfer.FundingType,
+                    BankTransfer = new InvoicePaymentSettingsPaymentMethodOptionsCustomerBalanceBankTransferOptions { Type = bankTransferType },
+                },
+            },
+        };
+    }
+
+    /// <summary>The customer's purchase-order number and the quote the order came from, which procurement matches the invoice with.</summary>
+    private async Task<List<InvoiceCustomFieldOptions>?> CustomFieldsAsync(Order order, CancellationToken cancellationToken)
+    {
+        var fields = new List<InvoiceCustomFieldOptions>();
+        if (order.PurchaseOrderNumber is { } po)
+            fields.Add(new InvoiceCustomFieldOptions { Name = StripeInvoices.PurchaseOrderField, Value = po });
+        if (order.QuoteId is { } quoteId)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var number = await db.Quotes.Where(q => q.Id == quoteId).Select(q => q.Number).SingleOrDefaultAsync(cancellationToken);
+            if (number is not null)
+                fields.Add(new InvoiceCustomFieldOptions { Name = StripeInvoices.QuoteField, Value = number });
+        }
+        return fields.Count == 0 ? null : fields;
     }
 }

@@ -4,7 +4,10 @@ using Portal.Endpoints;
 
 namespace Portal.Payments;
 
-/// <summary>The payment endpoints: the Stripe webhook, starting a checkout and the Development test checkout's payment.</summary>
+/// <summary>
+/// The payment endpoints: the Stripe webhook, starting a checkout, and the payments of the Development test checkout and
+/// test invoice.
+/// </summary>
 public static class PaymentEndpoints
 {
     public static WebApplication MapPayments(this WebApplication app)
@@ -49,6 +52,21 @@ public static class PaymentEndpoints
                 }
             })
             .WithName("PayTestCheckout");
+
+        checkout.MapPost("/test-invoice/{orderId:guid}/pay", async (Guid orderId, IFormCollection form, HttpContext context, InvoicePayments invoices, CancellationToken cancellationToken) =>
+            {
+                try
+                {
+                    return await invoices.PayTestInvoiceAsync(context.User, orderId, cancellationToken) is null
+                        ? Results.NotFound()
+                        : SeeOther(CheckoutPaths.OrderDetail(orderId));
+                }
+                catch (DomainException refused)
+                {
+                    return Downloads.Refused(refused);
+                }
+            })
+            .WithName("PayTestInvoice");
         return app;
     }
 

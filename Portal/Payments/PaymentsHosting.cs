@@ -39,7 +39,8 @@ public static class PaymentsHosting
         {
             if (stripe.IsTestMode)
             {
-                logger.LogWarning("No Stripe:SecretKey is set: checkout uses the built-in TEST checkout (/checkout/test/{{order}}), which takes no money");
+                logger.LogWarning("No Stripe:SecretKey is set: checkout uses the built-in TEST checkout (/checkout/test/{{order}}) and invoices are " +
+                    "TEST invoices (/checkout/test-invoice/{{order}}), which take no money");
                 return Task.CompletedTask;
             }
             logger.LogInformation("Stripe checkout is on (API version {ApiVersion}, automatic tax {AutomaticTax}); the webhook endpoint {WebhookPath} must use that API version",

@@ -29,6 +29,19 @@ public sealed class StripeApi
     public Task<Customer> CreateCustomerAsync(CustomerCreateOptions options, string idempotencyKey, CancellationToken cancellationToken) =>
         Client.V1.Customers.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
 
+    /// <summary>A customer with its tax IDs (<c>expand[]=tax_ids</c>), to see whether it is in step with its organization.</summary>
+    public Task<Customer> GetCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        Client.V1.Customers.GetAsync(customerId, new CustomerGetOptions { Expand = ["tax_ids"] }, requestOptions: null, cancellationToken);
+
+    public Task<Customer> UpdateCustomerAsync(string customerId, CustomerUpdateOptions options, CancellationToken cancellationToken) =>
+        Client.V1.Customers.UpdateAsync(customerId, options, requestOptions: null, cancellationToken);
+
+    public Task<TaxId> CreateCustomerTaxIdAsync(string customerId, CustomerTaxIdCreateOptions options, string idempotencyKey, CancellationToken cancellationToken) =>
+        Client.V1.Customers.TaxIds.CreateAsync(customerId, options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+
+    public Task<TaxId> DeleteCustomerTaxIdAsync(string customerId, string taxIdId, CancellationToken cancellationToken) =>
+        Client.V1.Customers.TaxIds.DeleteAsync(customerId, taxIdId, options: null, requestOptions: null, cancellationToken);
+
     public Task<Session> CreateSessionAsync(SessionCreateOptions options, string idempotencyKey, CancellationToken cancellationToken) =>
         Client.V1.Checkout.Sessions.CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
 

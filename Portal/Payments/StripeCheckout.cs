@@ -143,15 +143,18 @@ public sealed class StripeCheckout(
                 },
             }).ToList(),
             InvoiceCreation = new SessionInvoiceCreationOptions { Enabled = true },
+            // The billing address and tax ID go on the receipt invoice, and the organization keeps them for its quotes
+            // and invoices (PaidCheckout.Billing). With a customer passed, Stripe requires customer_update[name]=auto for
+            // tax ID collection (the business name entered replaces the customer's name); the address is saved on the
+            // customer too, and Portal puts the organization's name back before its next payment (StripeCustomers).
+            BillingAddressCollection = StripeValues.BillingAddressCollection.Required,
+            TaxIdCollection = new SessionTaxIdCollectionOptions { Enabled = true },
+            CustomerUpdate = new SessionCustomerUpdateOptions { Address = StripeValues.CustomerUpdate.Auto, Name = StripeValues.CustomerUpdate.Auto },
             SuccessUrl = baseUrl + CheckoutPaths.ReturnFromStripe,
             CancelUrl = baseUrl + CheckoutPaths.ReturnForOrder(order.Id),
         };
         if (settings.AutomaticTax)
-        {
             options.AutomaticTax = new SessionAutomaticTaxOptions { Enabled = true };
-            // Stripe Tax needs the customer's address; Checkout collects it and keeps it on the reused customer.
-            options.CustomerUpdate = new SessionCustomerUpdateOptions { Address = StripeValues.CustomerUpdate.Auto, Name = StripeValues.CustomerUpdate.Auto };
-        }
         return options;
     }
 

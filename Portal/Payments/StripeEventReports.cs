@@ -7,8 +7,9 @@ namespace Portal.Payments;
 /// <summary>
 /// Translates a verified Stripe event into the domain's <see cref="PaymentReport"/> naming that event (docs/architecture.md,
 /// "How a purchase flows"): a paid checkout (a completed checkout with a delayed payment waits for
-/// <c>async_payment_succeeded</c>), a failed or expired checkout, a refund or a dispute. Any other event, or one that names
-/// no order or payment, is reported as not used. Nothing here decides what happens to an order.
+/// <c>async_payment_succeeded</c>), a failed or expired checkout, a refund or a dispute; an invoice Portal issued that was
+/// finalized, paid, not paid, overdue, voided or written off. Any other event, or one that names no order or payment, is
+/// reported as not used. Nothing here decides what happens to an order.
 /// </summary>
 public static class StripeEventReports
 {
@@ -21,6 +22,12 @@ public static class StripeEventReports
         EventTypes.CheckoutSessionExpired,
         EventTypes.ChargeRefunded,
         EventTypes.ChargeDisputeCreated,
+        EventTypes.InvoiceFinalized,
+        EventTypes.InvoicePaid,
+        EventTypes.InvoicePaymentFailed,
+        EventTypes.InvoiceOverdue,
+        EventTypes.InvoiceVoided,
+        EventTypes.InvoiceMarkedUncollectible,
     ];
 
     public static PaymentReport From(Event stripeEvent)
@@ -42,6 +49,15 @@ public static class StripeEventReports
                                                && (dispute.PaymentIntentId ?? dispute.Charge?.PaymentIntentId) is { Length: > 0 } disputedIntentId
                 ? new PaymentDisputed(disputedIntentId, string.IsNullOrWhiteSpace(dispute.Reason) ? "no reason given" : dispute.Reason.Replace('_', ' '), reportedBy)
                 : NamesNoPayment(reportedBy),
+            EventTypes.InvoiceFinalized => OfInvoice(stripeEvent, reportedBy,
+                (invoice, orderId) => new InvoiceIssued(orderId, StripeInvoices.ToIssued(invoice), StripeInvoices.Total(invoice), reportedBy)),
+            EventTypes.InvoicePaid => OfInvoice(stripeEvent, reportedBy, (invoice, orderId) => StripeInvoices.ToPaid(invoice, orderId, reportedBy)),
+            EventTypes.InvoicePaymentFailed => OfInvoice(stripeEvent, reportedBy, (invoice, orderId) => new InvoicePaymentFailed(orderId, invoice.Id, reportedBy)),
+            EventTypes.InvoiceOverdue => OfInvoice(stripeEvent, reportedBy, (invoice, orderId) => new InvoiceOverdue(orderId, invoice.Id, reportedBy)),
+            EventTypes.InvoiceVoided => OfInvoice(stripeEvent, reportedBy,
+                (invoice, orderId) => new InvoiceCancelled(orderId, invoice.Id, Uncollectible: false, reportedBy)),
+            EventTypes.InvoiceMarkedUncollectible => OfInvoice(stripeEvent, reportedBy,
+                (invoice, orderId) => new InvoiceCancelled(orderId, invoice.Id, Uncollectible: true, reportedBy)),
             _ => new PaymentEventNotUsed(reportedBy, "acknowledged; Portal does not use it"),
         };
     }
@@ -56,5 +72,18 @@ public static class StripeEventReports
         return StripeSessions.OrderId(session) is { } orderId
             ? report(session, orderId)
             : new PaymentEventNotUsed(reportedBy, $"checkout {session.Id} has no Portal order id; ignored", Expected: false);
+    }
+
+    /// <summary>
+    /// The report about the event's invoice and the order it bills. An invoice without Portal's order id is not one
+    /// Portal issued (Checkout's receipt invoices are invoices too): acknowledged quietly, as an event Portal does not use.
+    /// </summary>
+    private static PaymentReport OfInvoice(Event stripeEvent, PaymentEvent reportedBy, Func<Invoice, Guid, PaymentReport> report)
+    {
+        if (stripeEvent.Data.Object is not Invoice invoice)
+            return new PaymentEventNotUsed(reportedBy, "carries no invoice; ignored", Expected: false);
+        return StripeInvoices.OrderId(invoice) is { } orderId
+            ? report(invoice, orderId)
+            : new PaymentEventNotUsed(reportedBy, $"invoice {invoice.Id} is not one Portal issued (no order id); acknowledged");
     }
 }

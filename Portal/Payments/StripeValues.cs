@@ -40,6 +40,12 @@ public static class StripeValues
         public const string Auto = "auto";
     }
 
+    /// <summary>A Checkout Session's <c>billing_address_collection</c>: always ask for the full billing address.</summary>
+    public static class BillingAddressCollection
+    {
+        public const string Required = "required";
+    }
+
     /// <summary>An invoice's <c>collection_method</c>: Stripe emails the invoice and the customer pays it within its terms.</summary>
     public static class CollectionMethod
     {
@@ -53,10 +59,37 @@ public static class StripeValues
         public const string CustomerBalance = "customer_balance";
     }
 
-    /// <summary>An invoice's <c>status</c>.</summary>
-    public static class InvoiceStatus
+    /// <summary>
+    /// <c>payment_settings[payment_method_options][customer_balance]</c>: the customer funds its balance by a bank transfer
+    /// (<c>funding_type</c>) to a Stripe-provided account of the type that takes the invoice's currency (<c>bank_transfer[type]</c>).
+    /// </summary>
+    public static class BankTransfer
     {
-        public const string Open = "open";
+        public const string FundingType = "bank_transfer";
+
+        private static readonly Dictionary<string, string> TypeByCurrency = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["usd"] = "us_bank_transfer",
+            ["eur"] = "eu_bank_transfer",
+            ["gbp"] = "gb_bank_transfer",
+            ["jpy"] = "jp_bank_transfer",
+            ["mxn"] = "mx_bank_transfer",
+        };
+
+        /// <summary>The bank transfer type for a currency; null where Stripe offers no bank transfer in it.</summary>
+        public static string? TypeFor(string currency) => TypeByCurrency.GetValueOrDefault(currency);
+    }
+
+    /// <summary>An invoice's <c>pending_invoice_items_behavior</c>: only the items added to this invoice, never stray pending ones.</summary>
+    public static class PendingInvoiceItems
+    {
+        public const string Exclude = "exclude";
+    }
+
+    /// <summary>An invoice payment's <c>status</c> and its <c>payment.type</c>.</summary>
+    public static class InvoicePayment
+    {
         public const string Paid = "paid";
+        public const string PaymentIntentType = "payment_intent";
     }
 }
