@@ -166,6 +166,21 @@ public sealed class QuotePdfTests
     }
 
     [Fact]
+    public async Task Quotes_rendered_at_the_same_time_each_read_whole()
+    {
+        var pdf = new QuotePdf();
+        var quotes = Enumerable.Range(1, 8).Select(n => Quote(discountPercent: 0, ($"OfficeStatus 6 – pack of quote {n}", n, 10_000))).ToList();
+
+        var texts = await Task.WhenAll(quotes.Select(quote => Task.Run(() => PdfText.Read(pdf.Render(quote, QuotedAt, 30)).All)));
+
+        for (var index = 0; index < quotes.Count; index++)
+        {
+            Assert.Contains($"OfficeStatus 6 – pack of quote {index + 1}", texts[index]);
+            Assert.Contains($"Total {quotes[index].Total}", texts[index]);
+        }
+    }
+
+    [Fact]
     public async Task The_sent_and_the_repriced_quote_emails_carry_the_quote_pdf()
     {
         await using var fixture = await DomainFixture.CreateAsync();
