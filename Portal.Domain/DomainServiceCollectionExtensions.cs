@@ -42,6 +42,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<RegistrationEmail>();
         services.AddSingleton<ReceiptEmail>();
         services.AddSingleton<InvoiceEmail>();
+        services.AddSingleton<QuotePdf>();
         services.AddSingleton<QuoteEmail>();
         services.AddSingleton<QuoteService>();
         services.AddSingleton<OutboxSignal>();

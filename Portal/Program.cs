@@ -6,6 +6,7 @@ using Portal.Outbox;
 using Portal.Endpoints;
 using Portal.Keys;
 using Portal.Payments;
+using Portal.Quotes;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ builder.AddPortalPayments();
 builder.AddPortalIdentity();
 builder.AddPortalRateLimits();
 builder.AddPortalOutbox();
+builder.AddPortalQuotes();
 builder.AddPortalUi();
 
 var app = builder.Build();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Data;
 using Portal.Domain.Members;
 using Portal.Domain.Outbox;
@@ -21,15 +22,25 @@ public enum QuoteNews
 }
 
 /// <summary>
-/// Emails a quote's news to the organization's Billing members and billing email, queued in the save that made the news.
+/// Emails a quote's news to the organization's Billing members and billing email, queued in the save that made the news;
+/// a sent or repriced quote comes with its PDF as it reads then.
 /// </summary>
-public sealed class QuoteEmail(EmailOutbox outbox)
+public sealed class QuoteEmail(EmailOutbox outbox, QuotePdf pdf)
 {
+    /// <summary>Queues the news in <paramref name="db"/>; the quote needs its lines loaded for the PDF of a sent or repriced quote.</summary>
     public async Task QueueAsync(PortalDbContext db, Quote quote, QuoteNews news, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(quote);
         var billing = await MembershipService.ContactsAsync(db, quote.OrganizationId, MemberRoles.Billing, cancellationToken);
-        outbox.EnqueueInParts(db, Compose(quote, news, now, OutboxEmail.Recipients([.. billing, quote.BillingEmail])));
+        var email = Compose(quote, news, now, OutboxEmail.Recipients([.. billing, quote.BillingEmail]));
+        if (news is QuoteNews.Sent or QuoteNews.Repriced)
+        {
+            var terms = await db.QuoteTerms.AsNoTracking().SingleAsync(t => t.Id == QuoteTerms.SingleRowId, cancellationToken);
+            var document = pdf.Render(quote, now, terms.InvoiceDaysUntilDue);
+            email = email with { Attachments = [new OutboxEmailAttachment(QuotePdf.FileName(quote), QuotePdf.ContentType, document)] };
+        }
+        outbox.EnqueueInParts(db, email);
     }
 
     public static OutboxEmail Compose(Quote quote, QuoteNews news, DateTimeOffset now, IReadOnlyList<string> to)

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Portal.Domain.Data;
 using Portal.Outbox;
+using Portal.Quotes;
 
 namespace Portal.Tests.Integration;
 
@@ -25,6 +26,7 @@ public sealed class SampleSettingsTests
     {
         { DatabaseSettings.SectionName, typeof(DatabaseSettings) },
         { SmtpSettings.SectionName, typeof(SmtpSettings) },
+        { QuoteSettings.SectionName, typeof(QuoteSettings) },
     };
 
     [Theory]

@@ -11,6 +11,7 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Members;
 using Portal.Domain.Ordering;
+using Portal.Domain.Quotes;
 using Portal.Tests.Builders;
 using Portal.Tests.Integration;
 using static Portal.Tests.Security.Answer;
@@ -142,7 +143,7 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
         var contoso = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
         var customer = await services.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(DevelopmentData.CustomerEmail);
         var actor = Actor.Person(customer!.Id, DevelopmentData.CustomerEmail, Roles.Customer).In(contoso.Id, MemberRoles.Owner);
-        var product = await db.Products.SingleAsync();
+        var product = await db.Products.Include(p => p.Packs).SingleAsync();
         var license = await db.Licenses.Where(l => l.OrganizationId == contoso.Id && l.Major == product.CurrentMajor).OrderBy(l => l.IssuedAt).FirstAsync();
 
         var order = await new OrderBuilder(Services, contoso.Id, actor).Packs((1, 1)).PlaceAsync();
@@ -151,6 +152,8 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
         var extension = await evaluations.RequestExtensionAsync(contoso.Id, evaluation.Id, 14, ExtensionReason, actor);
         var discount = await services.GetRequiredService<DiscountService>().SubmitAsync(contoso.Id, DiscountKind.CrossGrade, "Evidence of organization A",
             [DiscountAttachment.FromUpload(EvidenceFileA, [.. "%PDF-1.7\nmatrix"u8])], actor);
+        var quote = await services.GetRequiredService<QuoteService>().CreateAsync(contoso.Id, actor, DevelopmentData.CustomerEmail,
+            Carts.Of(product, [(1, 1)], []));
 
         LicenseAKey = license.Key;
         EvaluationAKey = evaluation.Key;
@@ -161,6 +164,7 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
         Ids["{extensionA}"] = extension.Id.ToString();
         Ids["{discountA}"] = discount.Id.ToString();
         Ids["{attachmentA}"] = discount.Attachments.Single().Id.ToString();
+        Ids["{quoteA}"] = quote.Id.ToString();
     }
 
     /// <summary>A's members with fewer roles than its owner, and the person in both organizations (acting in A to start with).</summary>
@@ -361,6 +365,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/evaluation",                                      Get,  "/evaluation",                                         SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/evaluation/{id:guid}/download",                   Get,  "/evaluation/{evaluationA}/download",                  SignIn,   Ok,       NotFound, Denied,   Denied,   Denied)
             { BillingA = Denied, NoRoleA = Denied, BothInB = Denied },
+        new("/quotes/{id:guid}/pdf",                            Get,  "/quotes/{quoteA}/pdf",                                SignIn,   Ok,       NotFound, Denied,   Denied,   Denied),
         new("/discounts",                                       Get,  "/discounts",                                          SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/organization",                                    Get,  "/organization",                                       SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/organization/members",                            Get,  "/organization/members",                               SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
@@ -370,6 +375,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/staff/customers",                                 Get,  "/staff/customers",                                    SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
         new("/staff/customers/{OrganizationId:guid}",           Get,  "/staff/customers/{organizationA}",                    SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
         new("/staff/orders",                                    Get,  "/staff/orders",                                       SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
+        new("/staff/quotes/{id:guid}/pdf",                      Get,  "/staff/quotes/{quoteA}/pdf",                          SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
         new("/staff/discounts",                                 Get,  "/staff/discounts",                                    SignIn,   Denied,   Denied,   Ok,       Denied,   Ok),
         new("/staff/discounts/{Id:guid}",                       Get,  "/staff/discounts/{discountA}",                        SignIn,   Denied,   Denied,   Ok,       Denied,   Ok),
         new("/staff/discounts/{applicationId:guid}/attachments/{attachmentId:guid}",
@@ -438,6 +444,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
     [InlineData("/checkout/return?order_id={orderA}")]
     [InlineData("/checkout/test/{orderA}")]
     [InlineData("/evaluation/{evaluationA}/download")]
+    [InlineData("/quotes/{quoteA}/pdf")]
     public async Task Another_organizations_object_is_not_found_and_shows_none_of_its_data(string path)
     {
         var byOwner = await app.Clients[Principal.CustomerA].GetAsync(Resolve(path));

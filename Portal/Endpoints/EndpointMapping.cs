@@ -25,6 +25,8 @@ public static class EndpointMapping
             context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             return Results.Text(mode == ThemePreference.Dark ? sheets.Dark : sheets.Light, "text/css; charset=utf-8");
         }).AllowAnonymous();
+
+        app.MapQuoteDownloads();
         return app;
     }
 
