@@ -10,9 +10,11 @@ using Portal.Domain.Licensing;
 using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
+using Portal.Domain.Quotes;
 using Portal.Payments;
 using Portal.Components.Quotes;
 using Portal.Tests.Builders;
+using PaymentMethod = Portal.Domain.Ordering.PaymentMethod;
 
 namespace Portal.Tests.Components;
 
@@ -399,6 +401,24 @@ public sealed class OrderPagesTests : IAsyncLifetime
         detail.WaitForAssertion(() => Assert.Equal("Fulfilled", detail.Find("section").GetAttribute("data-order-status")));
         Assert.Empty(detail.FindAll("[data-testid=order-payment]"));
         list.WaitForAssertion(() => Assert.Equal("Card", list.Find("tbody tr [data-testid=order-payment]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task A_card_order_from_a_quote_shows_its_purchase_order_and_quote_and_still_offers_the_checkout()
+    {
+        var quote = await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1));
+        var order = await _fx.Get<QuoteService>().AcceptAsync(_fx.Contoso.Id, quote.Id, DomainFixture.CustomerIn(_fx.Contoso.Id, MemberRoles.Billing),
+            DomainFixture.Customer.Name, new QuoteAcceptance("PO-9", PostalAddress.None, null, PaymentMethod.Checkout));
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("Not paid", cut.Find("[data-status]").TextContent.Trim()));
+        Assert.Equal(CheckoutPaths.Start(order.Id), cut.Find("form[method=post]").GetAttribute("action"));
+        Assert.Contains("By card at checkout", cut.Find("[data-testid=order-payment]").TextContent);
+        Assert.Equal("PO-9", cut.Find("[data-testid=order-po]").TextContent);
+        Assert.Equal(QuotePaths.Quote(quote.Id), cut.Find("a[data-testid=order-quote]").GetAttribute("href"));
+        Assert.Empty(cut.FindAll("[data-testid=invoice-number]"));
     }
 
     private const string HostedInvoiceUrl = "https://invoice.stripe.com/i/acct_test/in_test_42";

@@ -309,6 +309,31 @@ public sealed class QuotePagesTests : IAsyncLifetime
         Assert.Empty(cut.FindAll("[data-testid=accept-quote]"));
     }
 
+    [Fact]
+    public async Task A_quote_whose_card_checkout_expired_can_be_accepted_again_while_it_is_valid()
+    {
+        var quote = await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1));
+        var first = await _fx.Get<QuoteService>().AcceptAsync(_fx.Contoso.Id, quote.Id, DomainFixture.CustomerIn(_fx.Contoso.Id, MemberRoles.Billing),
+            DomainFixture.Customer.Name, new QuoteAcceptance("PO-1", PostalAddress.None, null, PaymentMethod.Checkout));
+        await _fx.Get<PaymentEventService>().HandleAsync(new CheckoutExpired(first.Id));
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+        var cut = RenderQuote(page, quote.Id);
+        Assert.Equal("Accepted", cut.Find("section").GetAttribute("data-quote-status"));
+        Assert.Contains("ended unpaid", cut.Markup);
+        Assert.Equal("PO-1", Input(cut, "Purchase-order number").GetAttribute("value"));
+
+        await TypeAsync(cut, "Street address", "1 Market Street");
+        await TypeAsync(cut, "City", "London");
+        await cut.Find("button[data-testid=accept]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("/orders/", Navigation(page).Uri));
+        await using var db = _fx.Db();
+        var again = await db.Orders.SingleAsync(o => o.Id != first.Id);
+        Assert.Equal(PaymentMethod.Invoice, again.PaymentMethod);
+        Assert.Equal(quote.Id, again.QuoteId);
+        Assert.EndsWith(CheckoutPaths.OrderDetail(again.Id), Navigation(page).Uri);
+    }
+
     private IRenderedComponent<QuotePage> RenderQuote(CustomerPageContext page, Guid quoteId)
     {
         var cut = page.Bunit.Render<QuotePage>(p => p.Add(c => c.QuoteId, quoteId));
