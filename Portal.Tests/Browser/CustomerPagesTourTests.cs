@@ -1,8 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Components.Quotes;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
+using Portal.Domain.Quotes;
+using Portal.Tests.Builders;
 using static Microsoft.Playwright.Assertions;
 
 namespace Portal.Tests.Browser;
@@ -13,7 +17,7 @@ public sealed class CustomerPagesTourTests(BrowserFixture browser)
     private static readonly TouredPage[] CustomerPages =
     [
         new("/dashboard", "customer-dashboard"), new("/buy", "customer-buy"), new("/upgrade", "customer-upgrade"),
-        new("/licenses", "customer-licenses"), new("/orders", "customer-orders"), new("/history", "customer-history"),
+        new(QuotePaths.List, "customer-quotes"), new("/licenses", "customer-licenses"), new("/orders", "customer-orders"), new("/history", "customer-history"),
         new("/evaluation", "customer-evaluation"), new("/discounts", "customer-discounts"), new("/organization", "customer-organization"),
         new("/organization/members", "customer-members"),
     ];
@@ -26,13 +30,32 @@ public sealed class CustomerPagesTourTests(BrowserFixture browser)
     [Fact]
     public async Task Every_customer_page_passes_axe_in_light_and_dark_mode_and_fits_a_phone()
     {
+        var quoteId = await DemoQuoteAsync();
         await using var session = await browser.NewSessionAsync();
         await session.SignInAsync(DevelopmentData.CustomerEmail, "/dashboard");
 
-        var problems = await session.ProblemsOnEveryPageAsync(browser.BaseAddress, CustomerPages);
+        var problems = await session.ProblemsOnEveryPageAsync(browser.BaseAddress, [.. CustomerPages, new(QuotePaths.Quote(quoteId), "customer-quote")]);
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         await session.AssertCleanJourneyAsync();
+    }
+
+    /// <summary>
+    /// An open quote of the demo customer's organization, asked for by the demo customer (an owner): its page shows the
+    /// quote and the form to accept it.
+    /// </summary>
+    private async Task<Guid> DemoQuoteAsync()
+    {
+        await using var scope = browser.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var organizationId = await db.Organizations.Where(o => o.Name == DevelopmentData.DemoOrganizationName).Select(o => o.Id).SingleAsync();
+        var customerId = await db.Users.Where(u => u.Email == DevelopmentData.CustomerEmail).Select(u => u.Id).SingleAsync();
+        var product = await db.Products.AsNoTracking().Include(p => p.Packs).SingleAsync(p => p.Code == "officestatus");
+        var customer = Actor.Person(customerId, DevelopmentData.CustomerEmail, Roles.Customer).In(organizationId, MemberRoles.Owner);
+        var quote = await services.GetRequiredService<QuoteService>()
+            .CreateAsync(organizationId, customer, DevelopmentData.CustomerEmail, Carts.Of(product, [(10, 2), (25, 1)], []));
+        return quote.Id;
     }
 
     /// <summary>

@@ -4,12 +4,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Portal.Components.Buying;
+using Portal.Components.Quotes;
 using Portal.Domain.Accounts;
 using Portal.Domain.Discounts;
 using Portal.Domain.Licensing;
 using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Pricing;
+using Portal.Domain.Quotes;
 using Portal.Payments;
 using Portal.Tests.Builders;
 
@@ -165,10 +167,78 @@ public sealed class BuyingPagesTests : IAsyncLifetime
         Assert.Single(upgrade.FindAll("li[data-license-id]"));
         Assert.Empty(buy.FindAll("button[data-testid=checkout]"));
         Assert.Empty(upgrade.FindAll("button[data-testid=checkout]"));
+        Assert.Empty(buy.FindAll("button[data-testid=quote]"));
+        Assert.Empty(upgrade.FindAll("button[data-testid=quote]"));
+        Assert.Contains("To ask for quotes, you need the Billing role.", buy.Find("[data-testid=get-quote] [data-testid=role-required]").TextContent);
+        Assert.Equal("Billing", upgrade.Find("[data-testid=get-quote] [data-testid=role-required]").GetAttribute("data-role"));
         Assert.Contains("To place orders, you need the Billing role.", buy.Find("[data-testid=role-required]").TextContent);
         Assert.Equal("Billing", upgrade.Find("[data-testid=role-required]").GetAttribute("data-role"));
         await using var db = _fx.Db();
         Assert.Empty(await db.Orders.ToListAsync());
+        Assert.Empty(await db.Quotes.ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_billing_member_gets_a_quote_of_exactly_the_priced_seats_and_lands_on_it()
+    {
+        await _fx.ApprovedDiscountAsync(DiscountKind.Nonprofit, 40);
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+        var cut = page.RenderPage<BuySeats>();
+        Assert.True(QuoteButton(cut).HasAttribute("disabled"));
+        Assert.Contains("for a purchase order; pay by invoice or card", cut.Find("[data-testid=get-quote]").TextContent);
+
+        await SetQuantityAsync(cut, seats: 25, quantity: 1);
+        await SetQuantityAsync(cut, seats: 10, quantity: 2);
+        cut.WaitForAssertion(() => Assert.Contains("USD 1,089.00", cut.Find("[data-total]").TextContent));
+        await QuoteButton(cut).ClickAsync(new());
+
+        var quote = await SingleQuoteAsync();
+        Assert.Equal(DomainFixture.Usd(108_900), quote.Total);
+        Assert.Equal(40, quote.DiscountPercent);
+        Assert.Equal([(10, 2), (25, 1)], quote.Lines.Select(l => (l.Seats, l.Quantity)).Order());
+        Assert.Equal(page.Member.Id, quote.CreatedByUserId);
+        Assert.EndsWith(QuotePaths.Quote(quote.Id), Navigation(page).Uri);
+        await using var db = _fx.Db();
+        Assert.Empty(await db.Orders.ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_quote_for_an_upgrade_holds_the_chosen_licenses()
+    {
+        var ours = await _fx.PurchaseAsync(_fx.Contoso, 10, 5);
+        await _fx.ReleaseAsync(7, 0);
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+        var cut = page.RenderPage<UpgradeLicenses>();
+        await SelectAsync(cut, ours[1].Id);
+        cut.WaitForAssertion(() => Assert.Contains("1 license upgraded, 5 seats", cut.Find("[data-total]").TextContent));
+
+        await QuoteButton(cut).ClickAsync(new());
+
+        var quote = await SingleQuoteAsync();
+        var line = Assert.Single(quote.Lines);
+        Assert.Equal(LineKind.Upgrade, line.Kind);
+        Assert.Equal(ours[1].Id, line.UpgradedLicenseId);
+        Assert.EndsWith(QuotePaths.Quote(quote.Id), Navigation(page).Uri);
+    }
+
+    [Fact]
+    public async Task A_license_upgraded_meanwhile_gives_a_clear_message_and_no_quote()
+    {
+        var license = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, 10));
+        await _fx.ReleaseAsync(7, 0);
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+        var cut = page.RenderPage<UpgradeLicenses>();
+        await SelectAsync(cut, license.Id);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-total]")));
+
+        await RevokeAsync(license.Id);
+        await QuoteButton(cut).ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("This license is revoked and cannot be upgraded.", cut.Find("[role=alert]").TextContent));
+        await using var db = _fx.Db();
+        Assert.Empty(await db.Quotes.ToListAsync());
+        Assert.DoesNotContain("/quotes/", Navigation(page).Uri);
+        Assert.False(QuoteButton(cut).HasAttribute("disabled"));
     }
 
     [Fact]
@@ -189,6 +259,15 @@ public sealed class BuyingPagesTests : IAsyncLifetime
 
     private static AngleSharp.Dom.IElement CheckoutButton<T>(IRenderedComponent<T> cut) where T : IComponent =>
         cut.Find("button[data-testid=checkout]");
+
+    private static AngleSharp.Dom.IElement QuoteButton<T>(IRenderedComponent<T> cut) where T : IComponent =>
+        cut.Find("button[data-testid=quote]");
+
+    private async Task<Quote> SingleQuoteAsync()
+    {
+        await using var db = _fx.Db();
+        return await db.Quotes.Include(q => q.Lines).SingleAsync();
+    }
 
     private static NavigationManager Navigation(CustomerPageContext page) => page.Bunit.Services.GetRequiredService<NavigationManager>();
 

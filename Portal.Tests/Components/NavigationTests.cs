@@ -57,6 +57,7 @@ public sealed class NavigationTests
         var nav = RenderNav(ctx);
 
         Assert.Contains("/dashboard", Links(nav));
+        Assert.Contains("/quotes", Links(nav));
         Assert.DoesNotContain("/staff", Links(nav));
         Assert.Contains("Your organization", nav.Markup);
     }
@@ -172,6 +173,7 @@ public sealed class NavigationTests
 
     [Theory]
     [InlineData("/licenses/0197a2b0-1111-7000-8000-000000000001", "/licenses")]
+    [InlineData("/quotes/0197a2b0-2222-7000-8000-000000000002", "/quotes")]
     [InlineData("/dashboard?welcome=1", "/dashboard")]
     [InlineData("/history/export", null)]
     public async Task The_menu_marks_the_current_page_by_NavLinks_rule(string address, string? marked)

@@ -10,8 +10,11 @@ using Portal.Domain.Licensing;
 using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
+using Portal.Domain.Quotes;
 using Portal.Payments;
+using Portal.Components.Quotes;
 using Portal.Tests.Builders;
+using PaymentMethod = Portal.Domain.Ordering.PaymentMethod;
 
 namespace Portal.Tests.Components;
 
@@ -227,5 +230,206 @@ public sealed class OrderPagesTests : IAsyncLifetime
         Assert.Empty(paidPage.FindAll("[data-testid=role-required]"));
         unpaidPage.WaitForAssertion(() => Assert.Equal("Pending", unpaidPage.Find("section").GetAttribute("data-order-status")));
         Assert.Empty(unpaidPage.FindAll("form[method=post]"));
+    }
+
+    [Fact]
+    public async Task An_invoice_orders_page_shows_its_open_invoice_purchase_order_and_quote_and_no_checkout()
+    {
+        var quote = await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1));
+        var order = await QuoteSteps.AcceptByInvoiceAsync(_fx, _fx.Contoso, quote, purchaseOrderNumber: "PO-2026-0042");
+        await IssueInvoiceAsync(order);
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("Pending", cut.Find("section").GetAttribute("data-order-status")));
+        Assert.Equal("Invoice open", cut.Find("[data-status]").TextContent.Trim());
+        Assert.Contains("Waiting for the payment of your invoice", cut.Find("section h2").TextContent);
+        Assert.Empty(cut.FindAll("form[method=post]"));
+        Assert.Equal("PO-2026-0042", cut.Find("[data-testid=order-po]").TextContent);
+        var quoteLink = cut.Find("a[data-testid=order-quote]");
+        Assert.Equal(QuotePaths.Quote(quote.Id), quoteLink.GetAttribute("href"));
+        Assert.Equal(quote.Number, quoteLink.TextContent);
+        Assert.Equal("INV-0042", cut.Find("[data-testid=invoice-number]").TextContent);
+        Assert.Equal("Open", cut.Find("[data-testid=invoice-status]").TextContent);
+        Assert.Equal("29 Dec 2026", cut.Find("[data-testid=invoice-due]").TextContent);
+        var pay = cut.Find("a[data-testid=invoice-link]");
+        Assert.Equal(HostedInvoiceUrl, pay.GetAttribute("href"));
+        Assert.Equal("_blank", pay.GetAttribute("target"));
+        Assert.Contains("View and pay the invoice", pay.TextContent);
+        Assert.Equal(InvoicePdfUrl, cut.Find("a[data-testid=invoice-pdf]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task An_overdue_invoice_says_so_on_the_order_and_in_the_list()
+    {
+        var order = await QuoteSteps.AcceptByInvoiceAsync(_fx, _fx.Contoso, await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1)));
+        await IssueInvoiceAsync(order);
+        _fx.Clock.Advance(TimeSpan.FromDays(31));
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+
+        var detail = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+        var list = page.Bunit.Render<OrderList>();
+
+        detail.WaitForAssertion(() => Assert.Equal("Invoice overdue", detail.Find("[data-status]").TextContent.Trim()));
+        Assert.Contains("was due on 29 Dec 2026", detail.Find("[data-testid=invoice-overdue]").TextContent);
+        Assert.Equal("Open, overdue", detail.Find("[data-testid=invoice-status]").TextContent);
+        list.WaitForAssertion(() => Assert.Single(list.FindAll("tbody tr")));
+        Assert.Equal("Invoice overdue", list.Find("tbody tr [data-status]").TextContent.Trim());
+        Assert.Contains("Invoice INV-0042", list.Find("tbody tr [data-testid=order-payment]").TextContent);
+        Assert.Contains("due 29 Dec 2026, overdue", list.Find("tbody tr [data-testid=order-payment]").TextContent);
+    }
+
+    [Fact]
+    public async Task An_invoice_order_whose_invoice_was_not_sent_offers_to_send_it_and_then_shows_the_test_invoice()
+    {
+        var order = await QuoteSteps.AcceptByInvoiceAsync(_fx, _fx.Contoso, await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1)));
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+        cut.WaitForAssertion(() => Assert.Equal("Invoice not sent", cut.Find("[data-status]").TextContent.Trim()));
+        Assert.Equal("Not sent yet", cut.Find("[data-testid=invoice-number]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=invoice-link]"));
+
+        await cut.Find("button[data-testid=send-invoice]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("Invoice open", cut.Find("[data-status]").TextContent.Trim()));
+        Assert.Empty(cut.FindAll("[data-testid=send-invoice]"));
+        var pay = cut.Find("a[data-testid=invoice-link]");
+        Assert.Equal(CheckoutPaths.TestInvoice(order.Id), pay.GetAttribute("href"));
+        Assert.Null(pay.GetAttribute("target"));
+        await using var db = _fx.Db();
+        Assert.Equal($"{InvoicePayments.TestInvoicePrefix}{order.Id:N}", (await db.Orders.SingleAsync(o => o.Id == order.Id)).InvoiceId);
+    }
+
+    [Fact]
+    public async Task Sending_an_invoice_while_the_payment_service_does_not_answer_says_so_and_issues_nothing()
+    {
+        var order = await QuoteSteps.AcceptByInvoiceAsync(_fx, _fx.Contoso, await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1)));
+        await using var ctx = await QuoteSteps.UnreachableStripeContextAsync(_fx, _fx.Contoso);
+        var cut = ctx.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("button[data-testid=send-invoice]")));
+
+        await cut.Find("button[data-testid=send-invoice]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Contains("the invoice was not sent", cut.Find("[data-testid=send-invoice-error]").TextContent),
+            TimeSpan.FromSeconds(30));
+        Assert.Equal("Invoice not sent", cut.Find("[data-status]").TextContent.Trim());
+        Assert.NotNull(cut.Find("button[data-testid=send-invoice]"));
+        await using var db = _fx.Db();
+        Assert.Null((await db.Orders.SingleAsync(o => o.Id == order.Id)).InvoiceId);
+    }
+
+    [Theory]
+    [InlineData(MemberRoles.Technical)]
+    [InlineData(MemberRoles.None)]
+    public async Task A_member_without_the_billing_role_cannot_send_an_orders_invoice(MemberRoles roles)
+    {
+        var order = await QuoteSteps.AcceptByInvoiceAsync(_fx, _fx.Contoso, await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1)));
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "tech@contoso.example", roles);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("Invoice not sent", cut.Find("[data-status]").TextContent.Trim()));
+        Assert.Empty(cut.FindAll("[data-testid=send-invoice]"));
+        Assert.Contains("To send the invoice, you need the Billing role.", cut.Find("[data-testid=role-required]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_paid_invoice_order_reads_paid_with_its_licenses()
+    {
+        var order = await QuoteSteps.AcceptByInvoiceAsync(_fx, _fx.Contoso, await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1)));
+        var invoice = await IssueInvoiceAsync(order);
+        await _fx.Get<PaymentEventService>().HandleAsync(new InvoicePaid(order.Id, invoice, order.Total, "pi_invoice_1"));
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("Fulfilled", cut.Find("section").GetAttribute("data-order-status")));
+        Assert.Equal("Paid", cut.Find("[data-status]").TextContent.Trim());
+        Assert.Equal("Paid", cut.Find("[data-testid=invoice-status]").TextContent);
+        Assert.Contains("Payment received", cut.Find("section h2").TextContent);
+        Assert.Contains("View the invoice", cut.Find("a[data-testid=invoice-link]").TextContent);
+        Assert.Single(cut.FindAll("tr[data-license-id]"));
+    }
+
+    [Fact]
+    public async Task A_trusted_organizations_invoice_order_has_its_licenses_while_the_invoice_is_open()
+    {
+        await _fx.Get<OrganizationService>().TrustWithKeysOnInvoiceAsync(_fx.Contoso.Id, true, "Long-standing customer", DomainFixture.Sales);
+        var order = await QuoteSteps.AcceptByInvoiceAsync(_fx, _fx.Contoso, await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1)));
+        await IssueInvoiceAsync(order);
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("Fulfilled", cut.Find("section").GetAttribute("data-order-status")));
+        Assert.Equal("Licenses issued — invoice open, due 29 Dec 2026", cut.Find("section h2").TextContent);
+        Assert.Equal("Issued, invoice open", cut.Find("[data-status]").TextContent.Trim());
+        Assert.Contains("View and pay the invoice", cut.Find("a[data-testid=invoice-link]").TextContent);
+        Assert.Single(cut.FindAll("tr[data-license-id]"));
+    }
+
+    [Fact]
+    public async Task A_cancelled_invoice_order_explains_the_void_and_the_revoked_licenses()
+    {
+        await _fx.Get<OrganizationService>().TrustWithKeysOnInvoiceAsync(_fx.Contoso.Id, true, "Long-standing customer", DomainFixture.Sales);
+        var order = await QuoteSteps.AcceptByInvoiceAsync(_fx, _fx.Contoso, await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1)));
+        var invoice = await IssueInvoiceAsync(order);
+        await _fx.Get<PaymentEventService>().HandleAsync(new InvoiceCancelled(order.Id, invoice.InvoiceId, Uncollectible: false));
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("Cancelled", cut.Find("section").GetAttribute("data-order-status")));
+        Assert.Equal("Cancelled", cut.Find("[data-status]").TextContent.Trim());
+        var explanation = cut.Find("[data-testid=order-cancelled]").TextContent;
+        Assert.Contains("The invoice was voided.", explanation);
+        Assert.Contains("any licenses issued on its invoice are revoked", explanation);
+        Assert.Equal("Void", cut.Find("[data-testid=invoice-status]").TextContent);
+        Assert.Contains("Revoked", cut.Find("tr[data-license-id] [data-status]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_card_orders_page_and_list_row_show_no_invoice()
+    {
+        var order = await _fx.Order().Packs((10, 1)).PaidAsync("https://pay.stripe.com/receipts/contoso-7");
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+
+        var detail = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+        var list = page.Bunit.Render<OrderList>();
+
+        detail.WaitForAssertion(() => Assert.Equal("Fulfilled", detail.Find("section").GetAttribute("data-order-status")));
+        Assert.Empty(detail.FindAll("[data-testid=order-payment]"));
+        list.WaitForAssertion(() => Assert.Equal("Card", list.Find("tbody tr [data-testid=order-payment]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task A_card_order_from_a_quote_shows_its_purchase_order_and_quote_and_still_offers_the_checkout()
+    {
+        var quote = await QuoteSteps.CreateAsync(_fx, _fx.Contoso, (10, 1));
+        var order = await _fx.Get<QuoteService>().AcceptAsync(_fx.Contoso.Id, quote.Id, DomainFixture.CustomerIn(_fx.Contoso.Id, MemberRoles.Billing),
+            DomainFixture.Customer.Name, new QuoteAcceptance("PO-9", PostalAddress.None, null, PaymentMethod.Checkout));
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso, "accounts@contoso.example", MemberRoles.Billing);
+
+        var cut = page.Bunit.Render<OrderDetail>(p => p.Add(c => c.OrderId, order.Id));
+
+        cut.WaitForAssertion(() => Assert.Equal("Not paid", cut.Find("[data-status]").TextContent.Trim()));
+        Assert.Equal(CheckoutPaths.Start(order.Id), cut.Find("form[method=post]").GetAttribute("action"));
+        Assert.Contains("By card at checkout", cut.Find("[data-testid=order-payment]").TextContent);
+        Assert.Equal("PO-9", cut.Find("[data-testid=order-po]").TextContent);
+        Assert.Equal(QuotePaths.Quote(quote.Id), cut.Find("a[data-testid=order-quote]").GetAttribute("href"));
+        Assert.Empty(cut.FindAll("[data-testid=invoice-number]"));
+    }
+
+    private const string HostedInvoiceUrl = "https://invoice.stripe.com/i/acct_test/in_test_42";
+    private const string InvoicePdfUrl = "https://pay.stripe.com/invoice/acct_test/in_test_42/pdf";
+
+    /// <summary>The order's invoice issued as Stripe reports a finalized and sent one, due in 30 days.</summary>
+    private async Task<IssuedInvoice> IssueInvoiceAsync(Order order)
+    {
+        var invoice = new IssuedInvoice("in_test_42", "INV-0042", _fx.Clock.GetUtcNow().AddDays(30), HostedInvoiceUrl, InvoicePdfUrl);
+        var result = await _fx.Get<PaymentEventService>().HandleAsync(new InvoiceIssued(order.Id, invoice, order.Total));
+        Assert.Equal(PaymentReportOutcome.Applied, result.Outcome);
+        return invoice;
     }
 }

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
@@ -21,6 +23,7 @@ using Portal.Domain.Outbox;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
+using Portal.Domain.Quotes;
 using Portal.Outbox;
 using Portal.Payments;
 using Portal.Tests.Builders;
@@ -148,11 +151,16 @@ internal static class PortalPageServices
         return page;
     }
 
-    /// <summary>Pricing, orders and checkout as Development without a Stripe key runs them: the test checkout.</summary>
+    /// <summary>
+    /// Pricing, quotes, orders, checkout and invoices as Development without a Stripe key runs them: the test checkout and
+    /// the test invoice.
+    /// </summary>
     private static void AddBuying(IServiceCollection services, DomainFixture domain)
     {
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
+        services.AddSingleton(domain.Get<QuoteService>());
         services.AddSingleton(domain.Get<PricingService>());
         services.AddSingleton(domain.Get<OrderService>());
         services.AddSingleton(domain.Get<PaymentEventService>());
@@ -160,6 +168,7 @@ internal static class PortalPageServices
         services.AddSingleton(new StripeSettings());
         services.AddSingleton<StripeApi>();
         services.AddSingleton<StripeCheckout>();
+        services.AddSingleton<InvoicePayments>();
         services.AddSingleton<CheckoutStatus>();
     }
 
