@@ -55,7 +55,7 @@ public sealed class QuoteJourneyTests(BrowserFixture browser)
         Assert.Contains("USD 336.00", pdfText, StringComparison.Ordinal);
         Assert.Contains("39-6005720", pdfText, StringComparison.Ordinal);
 
-        await page.GetByTestId("po-number").Locator("input").FillAsync(PurchaseOrder);
+        await page.GetByLabel("Purchase-order number").FillAsync(PurchaseOrder);
         await page.GetByRole(AriaRole.Radio, new() { Name = "Pay by invoice", Exact = false }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Accept and send the invoice", Exact = true }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/orders/[0-9a-f-]{36}$"));
