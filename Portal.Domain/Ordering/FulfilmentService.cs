@@ -156,6 +156,7 @@ public sealed class FulfilmentService(
         audit.Record(db, Actor.Stripe, "order.fulfilled", nameof(Order), order.Id, order.OrganizationId, paid is InvoiceIssued issuedInvoice
             ? $"Invoice {issuedInvoice.Invoice.Number ?? issuedInvoice.Invoice.InvoiceId} of {order.Total} issued to a customer trusted with keys on invoice; {"license".ToQuantity(issued.Count)} issued before payment."
             : $"Payment of {order.Total} received; {"license".ToQuantity(issued.Count)} issued.");
+        RecordInvoiceNews(db, order, paid);
         await registration.QueueForOrderAsync(db, organization, product, issued, LicensingService.SupportEndAfterPurchaseAt(now),
             order.Id, Actor.Stripe, cancellationToken);
         if (paid is InvoiceIssued)
@@ -194,6 +195,20 @@ public sealed class FulfilmentService(
                 order.MarkInvoicePaid();
                 break;
         }
+    }
+
+    /// <summary>The invoice's own step in the history, as an invoice order that waits for its payment has it too.</summary>
+    private void RecordInvoiceNews(PortalDbContext db, Order order, FulfilmentReport paid)
+    {
+        var (action, summary) = paid switch
+        {
+            InvoiceIssued => ("invoice.sent", $"Invoice {PaymentEventService.InvoiceName(order)} for {order.Total} sent{PaymentEventService.DueText(order)}; "
+                                              + "the licenses were issued at once (keys on invoice)."),
+            InvoicePaid => ("invoice.paid", $"Invoice {PaymentEventService.InvoiceName(order)} of {order.Total} was paid."),
+            _ => (null, null),
+        };
+        if (action is not null)
+            audit.Record(db, Actor.Stripe, action, nameof(Order), order.Id, order.OrganizationId, summary!);
     }
 
     /// <summary>The organization keeps the billing address and tax ID given at checkout, for its quotes and invoices.</summary>

@@ -106,7 +106,7 @@ public sealed class PaymentEventService(
     /// </summary>
     private async Task<PaymentReportResult> InvoiceIssuedAsync(InvoiceIssued issued, CancellationToken cancellationToken)
     {
-        if (await KeysOnInvoiceAsync(issued.OrderId, cancellationToken))
+        if (await FulfilsOnIssueAsync(issued, cancellationToken))
             return Describe(issued, await fulfilment.FulfilAsync(issued, cancellationToken));
         return await ChangeInvoiceAsync(issued.OrderId, issued.Invoice.InvoiceId, issued.ReportedBy, "invoiced", async (db, order) =>
             order.Status == OrderStatus.Pending && order.RecordInvoice(issued.Invoice)
@@ -155,10 +155,16 @@ public sealed class PaymentEventService(
                     cancellationToken);
             }, cancellationToken);
 
-    private async Task<bool> KeysOnInvoiceAsync(Guid orderId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the issued invoice is the one an invoice order of an organization trusted with keys on invoice waits for
+    /// (or the order has none yet); news of any other invoice is no reason to fulfil, nor to put the order to review.
+    /// </summary>
+    private async Task<bool> FulfilsOnIssueAsync(InvoiceIssued issued, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Orders.Where(o => o.Id == orderId)
+        var invoiceId = issued.Invoice.InvoiceId;
+        return await db.Orders
+            .Where(o => o.Id == issued.OrderId && o.PaymentMethod == PaymentMethod.Invoice && (o.InvoiceId == null || o.InvoiceId == invoiceId))
             .Join(db.Organizations, o => o.OrganizationId, org => org.Id, (_, org) => org.KeysOnInvoice)
             .SingleOrDefaultAsync(cancellationToken);
     }
@@ -171,9 +177,9 @@ public sealed class PaymentEventService(
         return true;
     }
 
-    private static string InvoiceName(Order order) => order.InvoiceNumber ?? order.InvoiceId ?? "(no number yet)";
+    internal static string InvoiceName(Order order) => order.InvoiceNumber ?? order.InvoiceId ?? "(no number yet)";
 
-    private static string DueText(Order order) =>
+    internal static string DueText(Order order) =>
         order.InvoiceDueAt is { } due ? $", due on {due.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}" : "";
 
     /// <summary>Changes the order an invoice is for, when that invoice is the order's (or the order has none yet).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Portal.Domain.Discounts;
 using Portal.Domain.Organizations;
 using Portal.Domain.Ordering;
@@ -216,7 +217,7 @@ public sealed class Quote
         if (Status == QuoteStatus.Accepted && !previousOrderEndedUnpaid)
             throw new DomainException($"Quote {Number} is already accepted.");
         if (Status == QuoteStatus.Expired || now >= ValidUntil)
-            throw new DomainException($"Quote {Number} expired on {ValidUntil:d MMMM yyyy}; ask for a new quote at today's prices.");
+            throw new DomainException($"Quote {Number} expired on {DateText(ValidUntil)}; ask for a new quote at today's prices.");
         if (!Enum.IsDefined(method))
             throw new DomainException("Choose to pay by card now or by invoice.");
         var po = purchaseOrderNumber?.Trim() ?? "";
@@ -254,12 +255,20 @@ public sealed class Quote
         return true;
     }
 
-    internal void RequotedAs(Guid quoteId, DateTimeOffset now)
+    /// <summary>Throws unless the quote expired unaccepted and has not been quoted again.</summary>
+    internal void EnsureRequotable(DateTimeOffset now)
     {
-        if (!IsExpired(now))
-            throw new DomainException($"Quote {Number} is still valid until {ValidUntil:d MMMM yyyy}; accept it instead.");
         if (RequotedAsId is not null)
             throw new DomainException($"Quote {Number} has been quoted again already.");
+        if (Status == QuoteStatus.Accepted)
+            throw new DomainException($"Quote {Number} is accepted; ask for a new quote from the cart.");
+        if (!IsExpired(now))
+            throw new DomainException($"Quote {Number} is still valid until {DateText(ValidUntil)}; accept it instead.");
+    }
+
+    internal void RequotedAs(Guid quoteId, DateTimeOffset now)
+    {
+        EnsureRequotable(now);
         ExpireIfDue(now);
         RequotedAsId = quoteId;
         Touch();
@@ -270,7 +279,7 @@ public sealed class Quote
         if (Status == QuoteStatus.Accepted)
             throw new DomainException($"Cannot {action} quote {Number}: it is accepted.");
         if (IsExpired(now))
-            throw new DomainException($"Cannot {action} quote {Number}: it expired on {ValidUntil:d MMMM yyyy}.");
+            throw new DomainException($"Cannot {action} quote {Number}: it expired on {DateText(ValidUntil)}.");
     }
 
     /// <summary>
@@ -287,6 +296,9 @@ public sealed class Quote
     }
 
     private void Touch() => Version = Guid.NewGuid();
+
+    /// <summary>A date as quotes and their messages write it, whatever the server's culture: 29 December 2026.</summary>
+    internal static string DateText(DateTimeOffset at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 }
 
 /// <summary>One line of a quote, its list price frozen when quoted.</summary>

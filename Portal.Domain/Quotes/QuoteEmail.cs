@@ -82,12 +82,13 @@ public sealed class QuoteEmail(EmailOutbox outbox, QuotePdf pdf)
             text.AppendLine(paragraph).AppendLine();
             html.Append($"<p>{WebUtility.HtmlEncode(paragraph)}</p>");
         }
-        // A quote is sent or repriced as often as someone asks; it expires once, and is accepted once per order.
+        // A quote expires once and is accepted once per order; it is sent or repriced as often as someone asks, each time
+        // an email of its own, even two in the same millisecond.
         var occasion = news switch
         {
             QuoteNews.Expired => "",
             QuoteNews.Accepted => $":{quote.OrderId:N}",
-            _ => $":{quote.Version:N}:{now.ToUnixTimeMilliseconds()}",
+            _ => $":{Guid.CreateVersion7(now):N}",
         };
         return new OutboxEmail(to, subject, html.ToString(), text.ToString())
         {

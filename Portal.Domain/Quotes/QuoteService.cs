@@ -42,10 +42,7 @@ public sealed class QuoteService(
         var previous = await db.Quotes.Include(q => q.Lines)
             .SingleOrDefaultAsync(q => q.Id == quoteId && q.OrganizationId == organizationId, cancellationToken)
             ?? throw new DomainException("That quote does not exist.");
-        if (!previous.IsExpired(clock.GetUtcNow()))
-            throw new DomainException($"Quote {previous.Number} is still valid until {previous.ValidUntil:d MMMM yyyy}; accept it instead.");
-        if (previous.RequotedAsId is not null)
-            throw new DomainException($"Quote {previous.Number} has been quoted again already.");
+        previous.EnsureRequotable(clock.GetUtcNow());
         try
         {
             return await CreateInAsync(db, organizationId, actor, requesterEmail, previous.ToCart(), previous, cancellationToken);
@@ -250,7 +247,7 @@ public sealed class QuoteService(
                     $"Expired quote {previous.Number} quoted again at today's prices as {quote.Number}.");
             }
             audit.Record(db, actor, "quote.created", nameof(Quote), quote.Id, organizationId,
-                $"Quote {quote.Number} for {quote.Total}, valid until {quote.ValidUntil:d MMMM yyyy}: "
+                $"Quote {quote.Number} for {quote.Total}, valid until {Quote.DateText(quote.ValidUntil)}: "
                 + $"{string.Join("; ", quote.Lines.OrderBy(l => l.Position).Select(l => $"{l.Quantity} × {l.Description}"))}.");
             audit.Record(db, Actor.System, "quote.sent", nameof(Quote), quote.Id, organizationId,
                 $"Quote {quote.Number} sent to the Billing contacts.");

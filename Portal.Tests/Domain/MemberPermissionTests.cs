@@ -8,15 +8,16 @@ using Portal.Domain.Licensing;
 using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
+using Portal.Domain.Quotes;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Domain;
 
 /// <summary>
 /// Member role × action, straight at the domain services (as a call that bypasses every page and menu would): Billing
-/// buys, applies for discounts and keeps the profile; Technical runs the evaluation and has the registration email sent
-/// again; only owners manage the members; an owner may do everything, and any member may leave. Roles count only in the
-/// organization the person acts in: a member of another organization may do nothing here, and a person in both may act
+/// buys, asks for, re-quotes, accepts and re-sends quotes, applies for discounts and keeps the profile and billing
+/// details; Technical runs the evaluation and has the registration email sent again; only owners manage the members;
+/// an owner may do everything, and any member may leave. Roles count only in the organization the person acts in: a member of another organization may do nothing here, and a person in both may act
 /// here only while acting in this one, with the roles they hold here. A refused action stores nothing.
 /// </summary>
 public sealed class MemberPermissionTests
@@ -42,6 +43,11 @@ public sealed class MemberPermissionTests
             ["start an evaluation"] = technical,
             ["ask for an evaluation extension"] = technical,
             ["change the profile"] = billing,
+            ["change the billing details"] = billing,
+            ["ask for a quote"] = billing,
+            ["ask for an expired quote again"] = billing,
+            ["accept a quote"] = billing,
+            ["send a quote again"] = billing,
             ["re-send the registration email"] = technical,
             ["invite a member"] = [Owner],
             ["withdraw an invitation"] = [Owner],
@@ -159,6 +165,20 @@ public sealed class MemberPermissionTests
             case "change the profile":
                 return actor => fx.Get<OrganizationService>().UpdateProfileAsync(
                     contoso, "Contoso Group", OrganizationKind.Commercial, "GB", "billing@contoso.example", actor);
+            case "change the billing details":
+                return actor => fx.Get<OrganizationService>().ChangeBillingDetailsAsync(contoso, QuoteBuilder.Address, null, false, actor);
+            case "ask for a quote":
+                return actor => fx.Get<QuoteService>().CreateAsync(contoso, actor, actor.Name, fx.Cart((5, 1)));
+            case "ask for an expired quote again":
+                var expired = await fx.Quote().By(people.Preparer).Packs((5, 1)).CreateAsync();
+                fx.Clock.Advance(TimeSpan.FromDays(QuoteTerms.DefaultValidityDays));
+                return actor => fx.Get<QuoteService>().RequoteAsync(contoso, expired.Id, actor, actor.Name);
+            case "accept a quote":
+                var toAccept = await fx.Quote().By(people.Preparer).Packs((5, 1)).CreateAsync();
+                return actor => fx.Get<QuoteService>().AcceptAsync(contoso, toAccept.Id, actor, actor.Name, QuoteBuilder.Acceptance(PaymentMethod.Invoice));
+            case "send a quote again":
+                var toSend = await fx.Quote().By(people.Preparer).Packs((5, 1)).CreateAsync();
+                return actor => fx.Get<QuoteService>().SendAgainAsync(contoso, toSend.Id, actor);
             case "re-send the registration email":
                 await fx.PurchaseAsync(fx.Contoso, 10);
                 return async actor =>

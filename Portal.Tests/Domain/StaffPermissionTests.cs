@@ -6,14 +6,17 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Keys;
 using Portal.Domain.Licensing;
+using Portal.Domain.Organizations;
+using Portal.Domain.Quotes;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Domain;
 
 /// <summary>
 /// Role × action, straight at the domain services (as a call that bypasses every page and menu would): Sales decides
-/// discounts, Support decides extensions and re-sends registrations, Admin does all of it and the rest; a customer
-/// does none of it. A refused action stores nothing.
+/// discounts, special prices on quotes and keys on invoice, Support decides extensions and re-sends registrations,
+/// Admin does all of it and the rest (the quote terms among it); a customer does none of it. A refused action stores
+/// nothing.
 /// </summary>
 public sealed class StaffPermissionTests
 {
@@ -29,6 +32,9 @@ public sealed class StaffPermissionTests
             ["grant a complimentary license"] = [Roles.Admin],
             ["import an existing license"] = [Roles.Admin],
             ["change the catalog"] = [Roles.Admin],
+            ["give a quote a special price"] = [Roles.Sales, Roles.Admin],
+            ["trust an organization with keys on invoice"] = [Roles.Sales, Roles.Admin],
+            ["change the quote terms"] = [Roles.Admin],
             ["create a staff account"] = [Roles.Admin],
             ["publish a new signing key"] = [Roles.Admin],
         };
@@ -103,6 +109,13 @@ public sealed class StaffPermissionTests
                 };
             case "change the catalog":
                 return actor => fx.Get<CatalogService>().ChangeUpgradePercentAsync(fx.OfficeStatus.Id, 45, actor);
+            case "give a quote a special price":
+                var quote = await fx.Quote().Packs((10, 1)).CreateAsync();
+                return actor => fx.Get<QuoteService>().GiveSpecialPriceAsync(quote.Id, 10, "Framework agreement", actor);
+            case "trust an organization with keys on invoice":
+                return actor => fx.Get<OrganizationService>().TrustWithKeysOnInvoiceAsync(fx.Contoso.Id, true, "Paid every invoice on time", actor);
+            case "change the quote terms":
+                return actor => fx.Get<QuoteService>().ChangeTermsAsync(45, 30, 25, actor);
             case "publish a new signing key":
                 return actor => fx.Get<SigningKeyStore>().PublishNewKeyAsync(actor);
             case "create a staff account":
