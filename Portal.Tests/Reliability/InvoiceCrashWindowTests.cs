@@ -76,7 +76,7 @@ public sealed class InvoiceCrashWindowTests
     private static async Task<(PaymentEventService Payments, StripeWebhook Webhook, Order Order)> IssuedInvoiceOrderAsync(DomainFixture fx)
     {
         var payments = fx.Get<PaymentEventService>();
-        var webhook = new StripeWebhook(new StripeSettings { WebhookSecret = FakeStripe.WebhookSecret }, payments, fx.Clock,
+        var webhook = new StripeWebhook(new StripeSettings { WebhookSecret = FakeStripe.WebhookSecret }, new StripeApi(new StripeSettings()), payments, fx.Clock,
             NullLogger<StripeWebhook>.Instance);
         var (_, order) = await InvoiceOrders.PlaceAsync(fx.Get<IServiceProvider>(), fx.Contoso.Id, DomainFixture.CustomerIn(fx.Contoso.Id), packs: [(10, 1), (5, 1)]);
         var issued = await payments.HandleAsync(new InvoiceIssued(order.Id,

@@ -25,7 +25,7 @@ public sealed class WebhookCrashWindowTests
         var hang = new FirstOrderReadHangs();
         await using var fx = await DomainFixture.CreateAsync(services => services.AddSingleton<IInterceptor>(hang));
         var payments = fx.Get<PaymentEventService>();
-        var webhook = new StripeWebhook(new StripeSettings { WebhookSecret = FakeStripe.WebhookSecret }, payments, fx.Clock,
+        var webhook = new StripeWebhook(new StripeSettings { WebhookSecret = FakeStripe.WebhookSecret }, new StripeApi(new StripeSettings()), payments, fx.Clock,
             NullLogger<StripeWebhook>.Instance);
         var order = await fx.Order().Packs((10, 1)).PlaceAsync();
         var json = FakeStripe.EventJson("checkout.session.completed", new JsonObject

@@ -61,4 +61,18 @@ public sealed class StripeApi
 
     public Task<Invoice> SendInvoiceAsync(string invoiceId, string idempotencyKey, CancellationToken cancellationToken) =>
         Client.V1.Invoices.SendInvoiceAsync(invoiceId, options: null, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
+
+    /// <summary>
+    /// The payment intent that paid an invoice, from its invoice payments: since API version 2025-03-31 an invoice in a
+    /// webhook does not carry its payments. Null when it was paid outside Stripe.
+    /// </summary>
+    public async Task<string?> InvoicePaymentIntentAsync(string invoiceId, CancellationToken cancellationToken)
+    {
+        var payments = await Client.V1.InvoicePayments.ListAsync(
+            new InvoicePaymentListOptions { Invoice = invoiceId, Status = StripeValues.InvoicePayment.Paid }, requestOptions: null, cancellationToken);
+        return payments.Data
+            .Where(p => p.Payment?.Type == StripeValues.InvoicePayment.PaymentIntentType)
+            .Select(p => p.Payment.PaymentIntentId)
+            .FirstOrDefault(id => !string.IsNullOrEmpty(id));
+    }
 }

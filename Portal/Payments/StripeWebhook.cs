@@ -16,6 +16,7 @@ namespace Portal.Payments;
 /// </summary>
 public sealed class StripeWebhook(
     StripeSettings settings,
+    StripeApi stripe,
     PaymentEventService payments,
     TimeProvider clock,
     ILogger<StripeWebhook> logger)
@@ -75,7 +76,7 @@ public sealed class StripeWebhook(
         PaymentReportResult result;
         try
         {
-            result = await payments.HandleAsync(StripeEventReports.From(stripeEvent), cancellationToken);
+            result = await payments.HandleAsync(await WithPaymentAsync(StripeEventReports.From(stripeEvent), cancellationToken), cancellationToken);
         }
         catch (Exception failure) when (failure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -147,5 +148,18 @@ public sealed class StripeWebhook(
             limit.MaxRequestBodySize = MaxBodyBytes;
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A paid invoice's payment intent, asked of Stripe when the event does not carry the invoice's payments: the order
+    /// records it, so that a later refund or dispute of that payment finds the order (R10). A failed lookup is a failed
+    /// delivery, which Stripe repeats.
+    /// </summary>
+    private async Task<PaymentReport> WithPaymentAsync(PaymentReport report, CancellationToken cancellationToken)
+    {
+        if (report is not InvoicePaid { PaymentIntentId: null } paid || stripe.IsTestMode
+            || await payments.IsEventHandledAsync(paid.ReportedBy?.Id ?? "", cancellationToken))
+            return report;
+        return paid with { PaymentIntentId = await stripe.InvoicePaymentIntentAsync(paid.Invoice.InvoiceId, cancellationToken) };
     }
 }

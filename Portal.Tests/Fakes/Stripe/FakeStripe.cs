@@ -366,7 +366,7 @@ public sealed class FakeStripe : IAsyncDisposable
     // ---- invoices ----
 
     /// <summary>The invoice as Stripe's API returns it (API version 2026-10-28: its payments in <c>payments</c>, no <c>payment_intent</c>).</summary>
-    public JsonObject InvoiceJson(string invoiceId)
+    public JsonObject InvoiceJson(string invoiceId, bool includePayments = true)
     {
         var invoice = _invoices[invoiceId];
         lock (invoice)
@@ -391,7 +391,7 @@ public sealed class FakeStripe : IAsyncDisposable
                 ["metadata"] = new JsonObject(),
                 ["livemode"] = false,
             });
-            var payments = invoice.PaymentIntentId is null
+            var payments = !includePayments || invoice.PaymentIntentId is null
                 ? null
                 : ListJson([new JsonObject
                 {
@@ -465,8 +465,18 @@ public sealed class FakeStripe : IAsyncDisposable
         }
     }
 
-    /// <summary>An <c>invoice.*</c> event carrying the invoice as it is now.</summary>
-    public string InvoiceEvent(string type, string invoiceId, string? eventId = null) => EventJson(type, InvoiceJson(invoiceId), eventId);
+    /// <summary>
+    /// An <c>invoice.*</c> event carrying the invoice as it is now. As Stripe does, the event leaves out the invoice's
+    /// <c>payments</c>, which only an expanded request or <c>/v1/invoice_payments</c> gives.
+    /// </summary>
+    public string InvoiceEvent(string type, string invoiceId, string? eventId = null) =>
+        EventJson(type, InvoiceJson(invoiceId, includePayments: false), eventId);
+
+    /// <summary><c>GET /v1/invoice_payments?invoice=…</c>: the invoice's payments, none before it is paid.</summary>
+    private JsonObject InvoicePaymentsJson(string invoiceId) =>
+        _invoices.ContainsKey(invoiceId) && InvoiceJson(invoiceId)["payments"] is JsonObject payments
+            ? (JsonObject)payments.DeepClone()
+            : ListJson([], $"/v1/invoice_payments?invoice={invoiceId}");
 
     /// <summary>
     /// What happens to the invoice for an event of <paramref name="type"/> (<c>invoice.paid</c> pays it in full if it is
@@ -854,6 +864,8 @@ public sealed class FakeStripe : IAsyncDisposable
 
         app.MapPost("/v1/invoices", (HttpRequest request) => Idempotent(request.HttpContext, CreateInvoice));
 
+        app.MapGet("/v1/invoice_payments", (HttpRequest request) =>
+            Json(StatusCodes.Status200OK, InvoicePaymentsJson(request.Query["invoice"].ToString()).ToJsonString()));
         app.MapGet("/v1/invoices/{id}", (string id) => _invoices.ContainsKey(id)
             ? Json(StatusCodes.Status200OK, InvoiceJson(id).ToJsonString())
             : StripeError(StatusCodes.Status404NotFound, "invalid_request_error", $"No such invoice: '{id}'", "resource_missing"));
