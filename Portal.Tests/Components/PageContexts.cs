@@ -21,6 +21,7 @@ using Portal.Domain.Outbox;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
+using Portal.Domain.Quotes;
 using Portal.Outbox;
 using Portal.Payments;
 using Portal.Tests.Builders;
@@ -113,6 +114,7 @@ internal static class PortalPageServices
         ctx.Services.AddSingleton(domain.Get<AuditLog>());
         ctx.Services.AddSingleton(domain.Get<EvaluationService>());
         ctx.Services.AddSingleton(domain.Get<DiscountService>());
+        ctx.Services.AddSingleton(domain.Get<QuoteService>());
         ctx.Services.AddSingleton(domain.Get<LicensingService>());
         ctx.Services.AddSingleton(domain.Get<LicenseImport>());
         ctx.Services.AddSingleton(domain.Get<CatalogService>());
