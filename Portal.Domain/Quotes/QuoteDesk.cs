@@ -80,6 +80,7 @@ public sealed record OrganizationQuote(
     DateTimeOffset ValidUntil,
     QuoteStatus Status,
     string? PurchaseOrderNumber,
+    PaymentMethod? PaymentMethod,
     OrderStatus? OrderStatus,
     InvoiceStatus? InvoiceStatus);
 
@@ -169,7 +170,7 @@ public static class QuoteDesk
                             select new { Quote = q, OrderStatus = (OrderStatus?)o!.Status, InvoiceStatus = o!.InvoiceStatus })
             .ToListAsync(cancellationToken);
         return quotes.Select(x => new OrganizationQuote(x.Quote.Id, x.Quote.Number, x.Quote.Total, x.Quote.CreatedAt, x.Quote.ValidUntil,
-            x.Quote.StatusAt(now), x.Quote.PurchaseOrderNumber, x.OrderStatus, x.InvoiceStatus)).ToList();
+            x.Quote.StatusAt(now), x.Quote.PurchaseOrderNumber, x.Quote.PaymentMethod, x.OrderStatus, x.InvoiceStatus)).ToList();
     }
 
     /// <summary>Whether the organization gets keys on invoice, and who changed that last, when and why; any staff may read it.</summary>
