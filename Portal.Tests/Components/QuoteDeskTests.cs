@@ -97,6 +97,20 @@ public sealed class QuoteDeskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unknown_view_in_the_address_shows_the_open_quotes()
+    {
+        await _quotes.QuoteAsync(_school);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+        page.Bunit.Services.GetRequiredService<NavigationManager>().NavigateTo($"{StaffPaths.Quotes}?view=%3Cscript%3Ealert(1)%3C/script%3E");
+
+        var cut = page.Bunit.Render<QuoteDeskQueue>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("tbody tr")));
+        Assert.Equal("page", cut.Find("[data-view=open]").GetAttribute("aria-current"));
+        Assert.Empty(cut.FindAll("tbody script"));
+    }
+
+    [Fact]
     public async Task The_case_of_an_open_quote_shows_it_as_the_customer_sees_it_with_the_organization_history_and_the_sales_limit()
     {
         var quote = await _quotes.QuoteAsync(_school);
@@ -181,6 +195,25 @@ public sealed class QuoteDeskTests : IAsyncLifetime
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=special-price-saved]")));
         await using var db = _fx.Db();
         Assert.Equal(40, (await db.Quotes.SingleAsync(q => q.Id == quote.Id)).SpecialPercent);
+    }
+
+    [Fact]
+    public async Task A_special_price_is_shown_in_the_form_and_can_be_removed()
+    {
+        var quote = await _quotes.QuoteAsync(_school);
+        await _fx.Get<QuoteService>().GiveSpecialPriceAsync(quote.Id, 20, Reason, DomainFixture.Sales);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+        var cut = Case(page, quote.Id);
+        Assert.Equal("20", cut.FindComponents<MudNumericField<int?>>().Single(f => f.Instance.Label == "Percent off").Find("input").GetAttribute("value"));
+
+        cut.Find("[data-testid=remove-special-price]").Click();
+        await ConfirmAsync(page, "Remove");
+
+        cut.WaitForAssertion(() => Assert.Contains($"now comes to {quote.Total}", cut.Find("[data-testid=special-price-saved]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=remove-special-price]"));
+        await using var db = _fx.Db();
+        var stored = await db.Quotes.SingleAsync(q => q.Id == quote.Id);
+        Assert.Equal((0, null, quote.Total), (stored.SpecialPercent, stored.SpecialPriceReason, stored.Total));
     }
 
     [Fact]

@@ -6,11 +6,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Account;
 using Portal.Domain.Accounts;
+using Portal.Domain.Catalog;
 using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Members;
 using Portal.Domain.Ordering;
+using Portal.Domain.Pricing;
+using Portal.Domain.Quotes;
 using Portal.Tests.Builders;
 using Portal.Tests.Integration;
 using static Portal.Tests.Security.Answer;
@@ -151,6 +154,9 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
         var extension = await evaluations.RequestExtensionAsync(contoso.Id, evaluation.Id, 14, ExtensionReason, actor);
         var discount = await services.GetRequiredService<DiscountService>().SubmitAsync(contoso.Id, DiscountKind.CrossGrade, "Evidence of organization A",
             [DiscountAttachment.FromUpload(EvidenceFileA, [.. "%PDF-1.7\nmatrix"u8])], actor);
+        var pack = await db.Set<SeatPack>().Where(p => p.ProductId == product.Id).OrderBy(p => p.Seats).FirstAsync();
+        var quote = await services.GetRequiredService<QuoteService>().CreateAsync(contoso.Id, actor, DevelopmentData.CustomerEmail,
+            new Cart(product.Id, [new CartPack(pack.Id, 1)], []));
 
         LicenseAKey = license.Key;
         EvaluationAKey = evaluation.Key;
@@ -161,6 +167,7 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
         Ids["{extensionA}"] = extension.Id.ToString();
         Ids["{discountA}"] = discount.Id.ToString();
         Ids["{attachmentA}"] = discount.Attachments.Single().Id.ToString();
+        Ids["{quoteA}"] = quote.Id.ToString();
     }
 
     /// <summary>A's members with fewer roles than its owner, and the person in both organizations (acting in A to start with).</summary>
@@ -365,7 +372,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/organization",                                    Get,  "/organization",                                       SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/organization/members",                            Get,  "/organization/members",                               SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
 
-        // Staff desks: all staff see customers and orders, Sales decides discounts, Support extensions, Admin all
+        // Staff desks: all staff see customers and orders, Sales decides discounts and works quotes, Support extensions, Admin all
         new("/staff",                                           Get,  "/staff",                                              SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
         new("/staff/customers",                                 Get,  "/staff/customers",                                    SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
         new("/staff/customers/{OrganizationId:guid}",           Get,  "/staff/customers/{organizationA}",                    SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
@@ -374,6 +381,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/staff/discounts/{Id:guid}",                       Get,  "/staff/discounts/{discountA}",                        SignIn,   Denied,   Denied,   Ok,       Denied,   Ok),
         new("/staff/discounts/{applicationId:guid}/attachments/{attachmentId:guid}",
                                                                 Get,  "/staff/discounts/{discountA}/attachments/{attachmentA}", SignIn, Denied,  Denied,   Ok,       Denied,   Ok),
+        new("/staff/quotes",                                    Get,  "/staff/quotes",                                       SignIn,   Denied,   Denied,   Ok,       Denied,   Ok),
+        new("/staff/quotes/{Id:guid}",                          Get,  "/staff/quotes/{quoteA}",                              SignIn,   Denied,   Denied,   Ok,       Denied,   Ok),
         new("/staff/extensions",                                Get,  "/staff/extensions",                                   SignIn,   Denied,   Denied,   Denied,   Ok,       Ok),
         new("/staff/extensions/{Id:guid}",                      Get,  "/staff/extensions/{extensionA}",                      SignIn,   Denied,   Denied,   Denied,   Ok,       Ok),
         new("/admin/staff",                                     Get,  "/admin/staff",                                        SignIn,   Denied,   Denied,   Denied,   Denied,   Ok),
