@@ -6,6 +6,9 @@ using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Members;
+using Portal.Domain.Ordering;
+using Portal.Domain.Organizations;
+using Portal.Domain.Quotes;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Browser;
@@ -38,6 +41,7 @@ public sealed class StaffPagesTourTests(BrowserFixture browser)
         var application = await db.DiscountApplications.AsNoTracking().OrderBy(a => a.AppliedAt).FirstAsync();
         var request = await db.Set<ExtensionRequest>().AsNoTracking().OrderBy(r => r.RequestedAt).FirstAsync();
         var team = await TeamAsync(db);
+        var (openQuote, invoicedQuote) = await QuotesAsync(db);
         return
         [
             new("/staff", "staff-overview"), new(StaffPaths.Discounts, "staff-discounts"),
@@ -45,9 +49,33 @@ public sealed class StaffPagesTourTests(BrowserFixture browser)
             new(StaffPaths.ExtensionCase(request.Id), "staff-extension-case"), new(StaffPaths.Orders, "staff-orders"),
             new(CustomerPaths.Directory, "staff-customers"), new(CustomerPaths.Detail(application.OrganizationId), "staff-customer"),
             new(CustomerPaths.Detail(team), "staff-customer-team"),
+            new(StaffPaths.Quotes, "staff-quotes"), new(StaffPaths.QuoteView(QuoteQueue.AwaitingPayment), "staff-quotes-awaiting-payment"),
+            new(StaffPaths.QuoteView(QuoteQueue.OverdueInvoices), "staff-quotes-overdue"),
+            new(StaffPaths.QuoteCase(openQuote), "staff-quote-case"), new(StaffPaths.QuoteCase(invoicedQuote), "staff-quote-case-invoiced"),
             new("/admin/catalog", "admin-catalog"), new("/admin/licenses", "admin-licenses"), new("/admin/staff", "admin-staff"),
             new("/admin/keys", "admin-keys"), new("/admin/audit", "admin-audit"),
         ];
+    }
+
+    /// <summary>
+    /// A school with an open quote, and a quote it accepted to pay by invoice whose invoice is issued: the desk's views,
+    /// an open quote's special price form, and an accepted quote's order and invoice.
+    /// </summary>
+    private async Task<(Guid Open, Guid Invoiced)> QuotesAsync(PortalDbContext db)
+    {
+        var school = await browser.NewCustomerAsync("Tour Quotes School", OrganizationKind.Educational);
+        var buyer = school.Actor;
+        var product = await db.Products.AsNoTracking().Include(p => p.Packs).OrderBy(p => p.Name).FirstAsync();
+        var cart = Carts.Of(product, [(product.Packs.Min(p => p.Seats), 2)], []);
+        var quotes = browser.Services.GetRequiredService<QuoteService>();
+        var open = await quotes.CreateAsync(school.OrganizationId, buyer, school.Email, cart);
+        var accepted = await quotes.CreateAsync(school.OrganizationId, buyer, school.Email, cart);
+        var order = await quotes.AcceptAsync(school.OrganizationId, accepted.Id, buyer, school.Email,
+            new QuoteAcceptance("PO-TOUR-1", PostalAddress.Create("1 School Lane", null, "10001", "New York", "NY"), null, PaymentMethod.Invoice));
+        var dueAt = browser.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(30);
+        await browser.Services.GetRequiredService<PaymentEventService>().HandleAsync(new InvoiceIssued(order.Id,
+            new IssuedInvoice($"in_tour_{order.Id:N}", "TOUR-0001", dueAt, "https://invoice.stripe.test/tour", "https://invoice.stripe.test/tour.pdf"), order.Total));
+        return (open.Id, accepted.Id);
     }
 
     /// <summary>A customer with an owner, a Technical member and an invitation waiting: the members section with its role chips and actions.</summary>

@@ -3,12 +3,15 @@ using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Portal.Components.Account;
 using Portal.Components.Admin.Catalog;
 using Portal.Domain.Accounts;
 using Portal.Domain.Catalog;
 using Portal.Domain.Discounts;
+using Portal.Domain.Quotes;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Components;
@@ -253,5 +256,80 @@ public sealed class CatalogPageTests
         page.Snackbars.WaitForAssertion(() => Assert.Contains("Only Admin staff can change the catalog.", page.Snackbars.Markup));
         Assert.Equal(50, (await StoredAsync(domain)).UpgradePercent);
         Assert.Empty(await CatalogEventsAsync(domain));
+    }
+
+    [Fact]
+    public async Task The_quote_terms_show_the_defaults_are_checked_next_to_each_field_then_saved_audited()
+    {
+        await using var domain = await DomainFixture.CreateAsync();
+        await using var page = await StaffPageContext.CreateAsync(domain, Roles.Admin);
+        var cut = page.RenderPage<CatalogPage>();
+        Assert.Equal(["30", "30", "25"],
+            QuoteTermLabels.Select(label => Input<int?>(cut, label).GetAttribute("value")));
+        Assert.True(Button(cut, "Save quote terms").HasAttribute("disabled"));
+
+        Input<int?>(cut, "Quotes valid for (days)").Change("0");
+        Input<int?>(cut, "Invoices due in (days)").Change("400");
+        Input<int?>(cut, "Sales special-price limit").Change("100");
+        await Button(cut, "Save quote terms").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.Equal(
+            ["A quote is valid for between 1 and 365 days.", "An invoice is due in between 1 and 365 days.", "Sales may take between 0 and 99 percent off a quote."],
+            EvaluationPageTests.FieldErrors(cut)));
+        Assert.Equal((30, 30, 25), await QuoteTermsAsync(domain));
+
+        Input<int?>(cut, "Quotes valid for (days)").Change("45");
+        Input<int?>(cut, "Invoices due in (days)").Change("14");
+        Input<int?>(cut, "Sales special-price limit").Change("15");
+        await Button(cut, "Save quote terms").ClickAsync(new());
+
+        page.Snackbars.WaitForAssertion(() => Assert.Contains(
+            "New quotes are valid for 45 days, invoices are due in 14 days, and Sales may take up to 15 % off a quote.", page.Snackbars.Markup));
+        Assert.Equal((45, 14, 15), await QuoteTermsAsync(domain));
+        Assert.Equal(
+            ["Quote terms changed: quotes valid for 45 days (was 30); invoices due in 14 days (was 30); sales may take up to 15 % off a quote (was 25 %)."],
+            await CatalogEventsAsync(domain));
+        cut.WaitForAssertion(() => Assert.True(Button(cut, "Save quote terms").HasAttribute("disabled")));
+    }
+
+    [Fact]
+    public async Task Quote_terms_saved_at_the_same_moment_by_another_admin_say_so_and_keep_what_the_admin_entered()
+    {
+        var otherAdmin = new ChangesQuoteTermsFirst();
+        await using var domain = await DomainFixture.CreateAsync(services => services.AddSingleton<IInterceptor>(otherAdmin));
+        await using var page = await StaffPageContext.CreateAsync(domain, Roles.Admin);
+        var cut = page.RenderPage<CatalogPage>();
+
+        Input<int?>(cut, "Quotes valid for (days)").Change("60");
+        await Button(cut, "Save quote terms").ClickAsync(new());
+
+        page.Snackbars.WaitForAssertion(() => Assert.Contains(
+            "Someone else changed the quote terms at the same moment. Reload to see their change, then try again.", page.Snackbars.Markup));
+        Assert.Equal("60", Input<int?>(cut, "Quotes valid for (days)").GetAttribute("value"));
+        Assert.Equal((30, 30, 25), await QuoteTermsAsync(domain));
+        Assert.Empty(await CatalogEventsAsync(domain));
+    }
+
+    private static readonly string[] QuoteTermLabels = ["Quotes valid for (days)", "Invoices due in (days)", "Sales special-price limit"];
+
+    private static async Task<(int, int, int)> QuoteTermsAsync(DomainFixture domain)
+    {
+        await using var db = domain.Db();
+        var terms = await db.QuoteTerms.AsNoTracking().SingleAsync();
+        return (terms.ValidityDays, terms.InvoiceDaysUntilDue, terms.SalesSpecialPriceLimit);
+    }
+
+    /// <summary>Another admin's save lands between reading the quote terms and saving them: the row's version moves once.</summary>
+    private sealed class ChangesQuoteTermsFirst : SaveChangesInterceptor
+    {
+        private int _done;
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            var db = eventData.Context!;
+            if (db.ChangeTracker.Entries<QuoteTerms>().Any(e => e.State == EntityState.Modified) && Interlocked.Exchange(ref _done, 1) == 0)
+                await db.Database.ExecuteSqlRawAsync("UPDATE QuoteTerms SET Version = {0}", [Guid.NewGuid()], cancellationToken);
+            return result;
+        }
     }
 }

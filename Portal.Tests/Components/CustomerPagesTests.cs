@@ -11,7 +11,9 @@ using Portal.Domain.History;
 using Portal.Domain.Licensing;
 using Portal.Domain.Members;
 using Portal.Domain.Organizations;
+using Portal.Components.Staff;
 using Portal.Tests.Builders;
+using Portal.Tests.Domain;
 
 namespace Portal.Tests.Components;
 
@@ -88,7 +90,7 @@ public sealed class CustomerPagesTests : IAsyncLifetime
         var cut = Render(page, _fx.Contoso.Id);
 
         Assert.Equal("Contoso Ltd", cut.Find("h1").TextContent.Trim());
-        Assert.Equal(["Profile", "Members", "Seats", "Licenses", "Orders", "Evaluations", "Discount applications", "History"],
+        Assert.Equal(["Profile", "Keys on invoice", "Members", "Seats", "Licenses", "Orders", "Quotes", "Evaluations", "Discount applications", "History"],
             cut.FindAll("h2").Select(h => h.TextContent.Trim()));
         var profile = cut.Find("[data-testid=customer-profile]").TextContent;
         Assert.Contains("billing@contoso.example", profile);
@@ -202,6 +204,103 @@ public sealed class CustomerPagesTests : IAsyncLifetime
             _fx.Get<RegistrationEmail>().ResendAsync(db, _fx.Contoso.Id, null, page.Actor));
         Assert.Equal("Only Support staff can re-send registration emails.", refused.Message);
         Assert.False(await db.OutboxMessages.AnyAsync());
+    }
+
+    [Fact]
+    public async Task Sales_give_an_organization_keys_on_invoice_with_a_reason_after_confirming_what_it_means()
+    {
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+        var cut = Render(page, _fx.Contoso.Id);
+        Assert.Equal("no", cut.Find("[data-testid=keys-on-invoice]").GetAttribute("data-keys-on-invoice"));
+
+        await cut.InvokeAsync(() => cut.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Reason (only staff see it)")
+            .Instance.ValueChanged.InvokeAsync("Framework agreement with the county"));
+        cut.Find("[data-testid=switch-keys-on-invoice]").Click();
+        page.Dialogs.WaitForAssertion(() => Assert.Contains("voiding the invoice or marking it uncollectible revokes them", page.Dialogs.Markup));
+        await page.Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Give keys on invoice").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("yes", cut.Find("[data-testid=keys-on-invoice]").GetAttribute("data-keys-on-invoice")));
+        Assert.Contains("Changed by sales@keymetric.example on 29 Nov 2026: Framework agreement with the county",
+            Text(cut.Find("[data-testid=keys-on-invoice-change]")));
+        Assert.Equal("Stop keys on invoice", cut.Find("[data-testid=switch-keys-on-invoice]").TextContent.Trim());
+        await using var db = _fx.Db();
+        Assert.True((await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id)).KeysOnInvoice);
+        var entry = await db.AuditEvents.SingleAsync(e => e.Action == "organization.keys-on-invoice");
+        Assert.Equal(("Framework agreement with the county", false), (entry.Details, entry.VisibleToCustomer));
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll(".history-entry"), e => e.TextContent.Contains("issued when an invoice is issued")));
+    }
+
+    [Fact]
+    public async Task Keys_on_invoice_needs_a_reason_and_cancelling_changes_nothing()
+    {
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Admin);
+        var cut = Render(page, _fx.Contoso.Id);
+
+        cut.Find("[data-testid=switch-keys-on-invoice]").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Give the reason; it goes into the organization's history.", EvaluationPageTests.FieldErrors(cut)));
+        Assert.Empty(page.Dialogs.FindAll(".mud-dialog"));
+
+        await cut.InvokeAsync(() => cut.FindComponents<MudTextField<string>>().Single(f => f.Instance.Label == "Reason (only staff see it)")
+            .Instance.ValueChanged.InvokeAsync("Trusted"));
+        cut.Find("[data-testid=switch-keys-on-invoice]").Click();
+        page.Dialogs.WaitForAssertion(() => Assert.NotEmpty(page.Dialogs.FindAll("button")));
+        await page.Dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Cancel").ClickAsync(new());
+
+        page.Dialogs.WaitForAssertion(() => Assert.Empty(page.Dialogs.FindAll("button")));
+        await using var db = _fx.Db();
+        Assert.False((await db.Organizations.SingleAsync(o => o.Id == _fx.Contoso.Id)).KeysOnInvoice);
+        Assert.False(await db.AuditEvents.AnyAsync(e => e.Action == "organization.keys-on-invoice"));
+    }
+
+    [Fact]
+    public async Task Support_read_keys_on_invoice_without_a_switch_see_no_quotes_and_the_service_refuses_them()
+    {
+        await _fx.Get<OrganizationService>().TrustWithKeysOnInvoiceAsync(_fx.Contoso.Id, true, "Pays on time", DomainFixture.Sales);
+        await new QuoteScenarios(_fx).QuoteAsync(_fx.Contoso);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Support);
+
+        var cut = Render(page, _fx.Contoso.Id);
+
+        Assert.Equal("yes", cut.Find("[data-testid=keys-on-invoice]").GetAttribute("data-keys-on-invoice"));
+        Assert.Contains("Pays on time", cut.Find("[data-testid=keys-on-invoice-change]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=switch-keys-on-invoice]"));
+        Assert.Empty(cut.FindAll("#customer-quotes"));
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            _fx.Get<OrganizationService>().TrustWithKeysOnInvoiceAsync(_fx.Contoso.Id, false, "Late payer", page.Actor));
+        Assert.Equal("Only Sales staff can decide which organizations get keys on invoice.", refused.Message);
+    }
+
+    [Fact]
+    public async Task Sales_see_the_organizations_quotes_newest_first_with_links_to_the_quote_desk()
+    {
+        var quotes = new QuoteScenarios(_fx);
+        var expired = await quotes.QuoteAsync(_fx.Contoso);
+        _fx.Clock.Advance(TimeSpan.FromDays(31));
+        var (invoiced, _) = await quotes.InvoicedAsync(_fx.Contoso, "PO-77", "INV-0077");
+        var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation");
+        await quotes.QuoteAsync(fabrikam);
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+
+        var cut = Render(page, _fx.Contoso.Id);
+
+        var rows = cut.FindAll("[data-testid=customer-quotes] tbody tr");
+        Assert.Equal([StaffPaths.QuoteCase(invoiced.Id), StaffPaths.QuoteCase(expired.Id)], rows.Select(r => r.QuerySelector("a")!.GetAttribute("href")));
+        Assert.Contains("PO-77", rows[0].TextContent);
+        Assert.Contains("Invoice: open", rows[0].TextContent);
+        Assert.Equal(["Accepted", "Expired"], rows.Select(r => r.GetAttribute("data-quote-status")));
+        var theirs = Render(page, fabrikam.Id);
+        Assert.Single(theirs.FindAll("[data-testid=customer-quotes] tbody tr"));
+    }
+
+    [Fact]
+    public async Task A_customer_without_quotes_says_so_to_sales()
+    {
+        var fabrikam = await _fx.AddOrganizationAsync("Fabrikam Foundation");
+        await using var page = await StaffPageContext.CreateAsync(_fx, Roles.Sales);
+
+        var cut = Render(page, fabrikam.Id);
+
+        Assert.NotNull(cut.Find("[data-testid=quotes-empty]"));
     }
 
     /// <summary>The element's text with runs of white space (from the markup's line breaks) as one space.</summary>

@@ -116,6 +116,7 @@ internal static class PortalPageServices
         ctx.Services.AddSingleton(domain.Get<AuditLog>());
         ctx.Services.AddSingleton(domain.Get<EvaluationService>());
         ctx.Services.AddSingleton(domain.Get<DiscountService>());
+        ctx.Services.AddSingleton(domain.Get<QuoteService>());
         ctx.Services.AddSingleton(domain.Get<LicensingService>());
         ctx.Services.AddSingleton(domain.Get<LicenseImport>());
         ctx.Services.AddSingleton(domain.Get<CatalogService>());

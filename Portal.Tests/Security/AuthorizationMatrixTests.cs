@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Account;
 using Portal.Domain.Accounts;
+using Portal.Domain.Catalog;
 using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
@@ -370,7 +371,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/organization",                                    Get,  "/organization",                                       SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/organization/members",                            Get,  "/organization/members",                               SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
 
-        // Staff desks: all staff see customers and orders, Sales decides discounts, Support extensions, Admin all
+        // Staff desks: all staff see customers and orders, Sales decides discounts and works quotes, Support extensions, Admin all
         new("/staff",                                           Get,  "/staff",                                              SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
         new("/staff/customers",                                 Get,  "/staff/customers",                                    SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
         new("/staff/customers/{OrganizationId:guid}",           Get,  "/staff/customers/{organizationA}",                    SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
@@ -380,6 +381,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/staff/discounts/{Id:guid}",                       Get,  "/staff/discounts/{discountA}",                        SignIn,   Denied,   Denied,   Ok,       Denied,   Ok),
         new("/staff/discounts/{applicationId:guid}/attachments/{attachmentId:guid}",
                                                                 Get,  "/staff/discounts/{discountA}/attachments/{attachmentA}", SignIn, Denied,  Denied,   Ok,       Denied,   Ok),
+        new("/staff/quotes",                                    Get,  "/staff/quotes",                                       SignIn,   Denied,   Denied,   Ok,       Denied,   Ok),
+        new("/staff/quotes/{Id:guid}",                          Get,  "/staff/quotes/{quoteA}",                              SignIn,   Denied,   Denied,   Ok,       Denied,   Ok),
         new("/staff/extensions",                                Get,  "/staff/extensions",                                   SignIn,   Denied,   Denied,   Denied,   Ok,       Ok),
         new("/staff/extensions/{Id:guid}",                      Get,  "/staff/extensions/{extensionA}",                      SignIn,   Denied,   Denied,   Denied,   Ok,       Ok),
         new("/admin/staff",                                     Get,  "/admin/staff",                                        SignIn,   Denied,   Denied,   Denied,   Denied,   Ok),
