@@ -6,13 +6,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Account;
 using Portal.Domain.Accounts;
-using Portal.Domain.Catalog;
 using Portal.Domain.Data;
 using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Members;
 using Portal.Domain.Ordering;
+using Portal.Domain.Organizations;
 using Portal.Domain.Quotes;
+using Portal.Payments;
 using Portal.Tests.Builders;
 using Portal.Tests.Integration;
 using static Portal.Tests.Security.Answer;
@@ -153,8 +154,15 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
         var extension = await evaluations.RequestExtensionAsync(contoso.Id, evaluation.Id, 14, ExtensionReason, actor);
         var discount = await services.GetRequiredService<DiscountService>().SubmitAsync(contoso.Id, DiscountKind.CrossGrade, "Evidence of organization A",
             [DiscountAttachment.FromUpload(EvidenceFileA, [.. "%PDF-1.7\nmatrix"u8])], actor);
-        var quote = await services.GetRequiredService<QuoteService>().CreateAsync(contoso.Id, actor, DevelopmentData.CustomerEmail,
-            Carts.Of(product, [(1, 1)], []));
+        var quotes = services.GetRequiredService<QuoteService>();
+        var quote = await quotes.CreateAsync(contoso.Id, actor, DevelopmentData.CustomerEmail, Carts.Of(product, [(1, 1)], []));
+        // An order of A paid by invoice, with Development's test invoice issued.
+        var invoiced = await quotes.CreateAsync(contoso.Id, actor, DevelopmentData.CustomerEmail, Carts.Of(product, [(5, 1)], []));
+        var invoiceOrder = await quotes.AcceptAsync(contoso.Id, invoiced.Id, actor, DevelopmentData.CustomerEmail, new QuoteAcceptance(
+            null, PostalAddress.Create("1 Harbour Road", "", "SO14 2AQ", "Southampton", ""), null, PaymentMethod.Invoice));
+        await services.GetRequiredService<PaymentEventService>().HandleAsync(new InvoiceIssued(invoiceOrder.Id,
+            new IssuedInvoice($"{InvoicePayments.TestInvoicePrefix}{invoiceOrder.Id:N}", "TEST-MATRIX", DateTimeOffset.UtcNow.AddDays(30),
+                CheckoutPaths.TestInvoice(invoiceOrder.Id), PdfUrl: null), invoiceOrder.Total));
 
         LicenseAKey = license.Key;
         EvaluationAKey = evaluation.Key;
@@ -166,6 +174,7 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
         Ids["{discountA}"] = discount.Id.ToString();
         Ids["{attachmentA}"] = discount.Attachments.Single().Id.ToString();
         Ids["{quoteA}"] = quote.Id.ToString();
+        Ids["{invoiceOrderA}"] = invoiceOrder.Id.ToString();
     }
 
     /// <summary>A's members with fewer roles than its owner, and the person in both organizations (acting in A to start with).</summary>
@@ -363,6 +372,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/checkout/test/{OrderId:guid}",                    Get,  "/checkout/test/{orderA}",                             SignIn,   Ok,       NotFound, Denied,   Denied,   Denied),
         new("/checkout/{orderId:guid}",                         Post, "/checkout/{orderA}",                                  SignIn,   BadRequest, BadRequest, Denied, Denied,   Denied),
         new("/checkout/test/{orderId:guid}/pay",                Post, "/checkout/test/{orderA}/pay",                         SignIn,   BadRequest, BadRequest, Denied, Denied,   Denied),
+        new("/checkout/test-invoice/{OrderId:guid}",            Get,  "/checkout/test-invoice/{invoiceOrderA}",              SignIn,   Ok,       NotFound, Denied,   Denied,   Denied),
+        new("/checkout/test-invoice/{orderId:guid}/pay",        Post, "/checkout/test-invoice/{invoiceOrderA}/pay",          SignIn,   BadRequest, BadRequest, Denied, Denied,   Denied),
+        new("/quotes",                                          Get,  "/quotes",                                             SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
+        new("/quotes/{QuoteId:guid}",                           Get,  "/quotes/{quoteA}",                                    SignIn,   Ok,       NotFound, Denied,   Denied,   Denied),
         new("/evaluation",                                      Get,  "/evaluation",                                         SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/evaluation/{id:guid}/download",                   Get,  "/evaluation/{evaluationA}/download",                  SignIn,   Ok,       NotFound, Denied,   Denied,   Denied)
             { BillingA = Denied, NoRoleA = Denied, BothInB = Denied },
@@ -448,6 +461,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
     [InlineData("/checkout/test/{orderA}")]
     [InlineData("/evaluation/{evaluationA}/download")]
     [InlineData("/quotes/{quoteA}/pdf")]
+    [InlineData("/quotes/{quoteA}")]
+    [InlineData("/checkout/test-invoice/{invoiceOrderA}")]
     public async Task Another_organizations_object_is_not_found_and_shows_none_of_its_data(string path)
     {
         var byOwner = await app.Clients[Principal.CustomerA].GetAsync(Resolve(path));
@@ -555,6 +570,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
     [InlineData("/orders/{orderA}")]
     [InlineData("/checkout/return?order_id={orderA}")]
     [InlineData("/checkout/test/{orderA}")]
+    [InlineData("/quotes/{quoteA}")]
+    [InlineData("/checkout/test-invoice/{invoiceOrderA}")]
     public async Task Acting_in_B_the_person_in_both_finds_none_of_As_objects(string path)
     {
         var response = await app.Clients[Principal.BothInB].GetAsync(Resolve(path));
