@@ -391,7 +391,7 @@ internal static class QuoteSteps
     {
         var member = await CustomerPageContext.AddMemberAsync(fx, organization, "accounts@contoso.example", MemberRoles.Billing);
         var ctx = PortalPageServices.NewContext(fx, CustomerPageContext.Principal(member, organization, MemberRoles.Billing),
-            services => services.AddSingleton(new StripeSettings { SecretKey = "sk_test_unreachable", ApiBase = "http://127.0.0.1:9" }));
+            services => services.AddSingleton(new StripeSettings { SecretKey = Portal.Tests.Fakes.Stripe.FakeStripe.SecretKey, ApiBase = "http://127.0.0.1:9" }));
         ctx.Render<MudPopoverProvider>();
         return ctx;
     }
