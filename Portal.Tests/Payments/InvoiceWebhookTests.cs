@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -67,6 +68,31 @@ public sealed class InvoiceWebhookTests(PaymentsApp app)
         Assert.Equal(45, await app.SeatsAsync(customer.OrganizationId));
         Assert.Equal((1, 1), await CountsAsync(order.Id));
         Assert.Contains("Invoice paid", await browserAtStripe.GetStringAsync(hostedUrl));
+    }
+
+    /// <summary>
+    /// Stripe's invoice.paid event does not carry the invoice's payments: Portal asks for them, so that refunding the
+    /// payment in Stripe finds the order and revokes its licenses (R10).
+    /// </summary>
+    [Fact]
+    public async Task R10_refunding_a_paid_invoices_payment_revokes_the_licenses()
+    {
+        var (_, order, invoice) = await IssuedAsync();
+        using var browserAtStripe = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        await browserAtStripe.PostAsync($"{(await app.OrderAsync(order.Id)).InvoiceUrl}/pay", new FormUrlEncodedContent([]));
+        var paymentIntentId = app.Stripe.Invoice(invoice.Id).PaymentIntentId!;
+        Assert.Single(app.Stripe.RequestsTo("GET", "/v1/invoice_payments"), r => r.Query.GetValueOrDefault("invoice") == invoice.Id);
+
+        var refunded = await app.Stripe.SendAsync(FakeStripe.EventJson("charge.refunded", new JsonObject
+        {
+            ["id"] = "ch_invoice_refund", ["object"] = "charge", ["amount"] = order.Total.Minor, ["amount_captured"] = order.Total.Minor,
+            ["amount_refunded"] = order.Total.Minor, ["currency"] = order.Total.Currency.ToLowerInvariant(), ["paid"] = true,
+            ["refunded"] = true, ["payment_intent"] = paymentIntentId, ["status"] = "succeeded", ["livemode"] = false,
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, refunded);
+        Assert.Equal(OrderStatus.Refunded, (await app.OrderAsync(order.Id)).Status);
+        Assert.All(await app.LicensesAsync(order.Id), license => Assert.Equal(LicenseStatus.Revoked, license.Status));
     }
 
     [Fact]
