@@ -12,6 +12,7 @@ using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
 using Portal.Domain.Pricing;
 using Portal.Domain.Quotes;
+using Portal.Domain.Usage;
 
 namespace Portal.Domain;
 
@@ -45,6 +46,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<QuotePdf>();
         services.AddSingleton<QuoteEmail>();
         services.AddSingleton<QuoteService>();
+        services.AddSingleton<UsageService>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<EmailOutbox>();
         services.AddSingleton<OutboxQueue>();

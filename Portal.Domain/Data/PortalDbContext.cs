@@ -15,6 +15,7 @@ using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
 using Portal.Domain.Quotes;
+using Portal.Domain.Usage;
 
 namespace Portal.Domain.Data;
 
@@ -46,6 +47,11 @@ public abstract class PortalDbContext(DbContextOptions options)
     public DbSet<Quote> Quotes => Set<Quote>();
     public DbSet<QuoteTerms> QuoteTerms => Set<QuoteTerms>();
     public DbSet<DocumentSequence> DocumentSequences => Set<DocumentSequence>();
+    public DbSet<Installation> Installations => Set<Installation>();
+    public DbSet<InstalledKey> InstalledKeys => Set<InstalledKey>();
+    public DbSet<UsageDay> UsageDays => Set<UsageDay>();
+    public DbSet<UsageReport> UsageReports => Set<UsageReport>();
+    public DbSet<InstallationToken> InstallationTokens => Set<InstallationToken>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

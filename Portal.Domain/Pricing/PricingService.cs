@@ -35,6 +35,22 @@ public sealed class PricingService(TimeProvider clock)
             new Money(subtotal, product.Currency), applied, new Money(subtotal - total, product.Currency), new Money(total, product.Currency));
     }
 
+    /// <summary>
+    /// The cheapest packs of the product for <paramref name="seatsNeeded"/> users (<see cref="PackPlanner"/>), at the
+    /// prices the organization pays: the discount in force comes off each pack first, so the plan is cheapest as charged.
+    /// </summary>
+    public async Task<PackPlan> PlanAsync(PortalDbContext db, Guid organizationId, Guid productId, int seatsNeeded, CancellationToken cancellationToken = default)
+    {
+        var product = await db.Products.AsNoTracking().Include(p => p.Packs)
+            .SingleOrDefaultAsync(p => p.Id == productId, cancellationToken)
+            ?? throw new DomainException("That product is not for sale.");
+        var discount = await DiscountService.BestUsableAsync(db, organizationId, clock.GetUtcNow(), cancellationToken);
+        var percent = discount?.Percent ?? 0;
+        return PackPlanner.Cheapest(
+            product.Packs.Select(p => new PlannablePack(p.Id, p.Seats, p.ListPrice.Minor - PercentOf(p.ListPrice.Minor, percent))).ToList(),
+            seatsNeeded);
+    }
+
     /// <summary>R6: the upgrade costs UpgradePercent of the current list price of the same seats.</summary>
     public static long UpgradeListPrice(Product product, int seats) =>
         FindUpgradeListPrice(product, seats)

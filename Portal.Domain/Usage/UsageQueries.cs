@@ -1,0 +1,139 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Data;
+using Portal.Domain.Licensing;
+
+namespace Portal.Domain.Usage;
+
+/// <summary>One day of an installation's chart.</summary>
+public sealed record UsagePoint(DateOnly Day, int EnabledUsers, int Seats);
+
+/// <summary>
+/// Reads installations with their headroom and the standing of every key they named (docs/rules.md#seat-planning), for
+/// one organization or, for the staff desk, all of them. A fixed number of queries whatever the count.
+/// </summary>
+public static class UsageQueries
+{
+    /// <summary>The organization's installations that are not retired, most recently reported first.</summary>
+    public static async Task<IReadOnlyList<InstallationView>> ForOrganizationAsync(
+        PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await LoadAsync(db, db.Installations.Where(i => i.OrganizationId == organizationId), now, cancellationToken);
+
+    /// <summary>Every organization's installations that are not retired, for the staff's customer list.</summary>
+    public static async Task<IReadOnlyList<InstallationView>> AllAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await LoadAsync(db, db.Installations, now, cancellationToken);
+
+    /// <summary>The daily maxima an installation reported from <paramref name="since"/> on, oldest first, for its chart.</summary>
+    public static async Task<IReadOnlyList<UsagePoint>> DaysAsync(
+        PortalDbContext db, Guid organizationId, Guid installationId, DateOnly since, CancellationToken cancellationToken = default) =>
+        await db.UsageDays.AsNoTracking()
+            .Where(d => d.InstallationId == installationId && d.Day >= since
+                && db.Installations.Any(i => i.Id == installationId && i.OrganizationId == organizationId))
+            .OrderBy(d => d.Day)
+            .Select(d => new UsagePoint(d.Day, d.EnabledUsers, d.Seats))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>The reports an installation sent, newest first.</summary>
+    public static async Task<IReadOnlyList<UsageReport>> ReportsAsync(
+        PortalDbContext db, Guid organizationId, Guid installationId, int take, CancellationToken cancellationToken = default) =>
+        await db.UsageReports.AsNoTracking()
+            .Where(r => r.InstallationId == installationId && r.OrganizationId == organizationId)
+            .OrderByDescending(r => r.ReceivedAt)
+            .Take(take)
+            .ToListAsync(cancellationToken);
+
+    private sealed record KeyRow(Guid Id, Guid OrganizationId, Guid ProductId, int Major, int Seats, LicenseStatus? Status, DateTimeOffset? ExpiresAt);
+
+    /// <summary>
+    /// How <paramref name="changed"/>, taking in a report not saved yet, will stand among the organization's other
+    /// installations: what its report is recorded with.
+    /// </summary>
+    internal static async Task<InstallationView> PreviewAsync(PortalDbContext db, Installation changed, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await LoadAsync(db, db.Installations.Where(i => i.OrganizationId == changed.OrganizationId), now, cancellationToken, changed))
+        .Single(i => i.Id == changed.Id);
+
+    private static async Task<IReadOnlyList<InstallationView>> LoadAsync(
+        PortalDbContext db, IQueryable<Installation> installations, DateTimeOffset now, CancellationToken cancellationToken,
+        Installation? changed = null)
+    {
+        await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
+        var found = await installations.AsNoTracking().Include(i => i.Keys)
+            .Where(i => i.RetiredAt == null)
+            .OrderByDescending(i => i.LastReportedAt)
+            .ToListAsync(cancellationToken);
+        if (changed is not null)
+        {
+            found.RemoveAll(i => i.Id == changed.Id);
+            found.Insert(0, changed);
+        }
+        if (found.Count == 0)
+            return [];
+
+        var keyIds = found.SelectMany(i => i.Keys.Select(k => k.KeyId)).Distinct().ToList();
+        var keys = (await db.Licenses.AsNoTracking().Where(l => keyIds.Contains(l.Id))
+                .Select(l => new KeyRow(l.Id, l.OrganizationId, l.ProductId, l.Major, l.Seats, l.Status, null))
+                .ToListAsync(cancellationToken))
+            .Concat(await db.Evaluations.AsNoTracking().Where(e => keyIds.Contains(e.Id))
+                .Select(e => new KeyRow(e.Id, e.OrganizationId, e.ProductId, e.Major, e.Seats, null, e.ExpiresAt))
+                .ToListAsync(cancellationToken))
+            .ToDictionary(k => k.Id);
+
+        var organizationIds = found.Select(i => i.OrganizationId).Distinct().ToList();
+        var held = (await db.Licenses.AsNoTracking()
+                .Where(l => organizationIds.Contains(l.OrganizationId) && l.Status == LicenseStatus.Active)
+                .GroupBy(l => new { l.OrganizationId, l.ProductId, l.Major })
+                .Select(g => new { g.Key.OrganizationId, g.Key.ProductId, g.Key.Major, Seats = g.Sum(l => l.Seats) })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(h => (h.OrganizationId, h.ProductId, h.Major), h => h.Seats);
+        var products = await db.Products.AsNoTracking()
+            .Select(p => new { p.Id, p.Name, p.CurrentMajor })
+            .ToDictionaryAsync(p => p.Id, cancellationToken);
+
+        // A key named by two installations of one organization counts for neither; every other key of the organization
+        // that counts somewhere is installed, and the rest of its seats are not installed yet.
+        var namedTwice = found.SelectMany(i => i.Keys.Select(k => (i.OrganizationId, k.KeyId)))
+            .GroupBy(k => k).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var standings = found.ToDictionary(i => i.Id, i => i.Keys
+            .Select(k => View(i, k.KeyId, keys.GetValueOrDefault(k.KeyId), namedTwice.Contains((i.OrganizationId, k.KeyId)), now))
+            .ToList());
+        var installedSeats = found
+            .SelectMany(i => standings[i.Id].Where(k => k.Standing == KeyStanding.Counts || k.Standing == KeyStanding.InstalledTwice)
+                .Select(k => (i.OrganizationId, i.ProductId, i.Major, k.KeyId, keys[k.KeyId].Seats, keys[k.KeyId].Status)))
+            .Where(k => k.Status == LicenseStatus.Active)
+            .Distinct()
+            .GroupBy(k => (k.OrganizationId, k.ProductId, k.Major))
+            .ToDictionary(g => g.Key, g => g.Sum(k => k.Seats));
+
+        return found.Select(i =>
+        {
+            var product = products[i.ProductId];
+            var key = (i.OrganizationId, i.ProductId, i.Major);
+            var notInstalled = Math.Max(0, held.GetValueOrDefault(key) - installedSeats.GetValueOrDefault(key));
+            var seatsInstalled = standings[i.Id].Where(k => !k.Standing.IsFlagged()).Sum(k => k.Seats ?? 0);
+            return new InstallationView(i.Id, i.OrganizationId, i.ReportedId, i.Name, i.ProductId, product.Name, i.Major, i.Minor,
+                product.CurrentMajor, i.LastReportedAt, i.LastReceivedAt, i.ReportCount,
+                new Headroom(i.EnabledUsers, i.PeakEnabledUsers, seatsInstalled, notInstalled), standings[i.Id]);
+        }).ToList();
+    }
+
+    private static InstalledKeyView View(Installation installation, Guid keyId, KeyRow? key, bool namedTwice, DateTimeOffset now)
+    {
+        if (key is null)
+            return new InstalledKeyView(keyId, KeyStanding.Unknown, null);
+        if (key.OrganizationId != installation.OrganizationId)
+            return new InstalledKeyView(keyId, KeyStanding.OtherOrganization, null);
+        var standing = Standing(installation, key, now);
+        if (namedTwice && !standing.IsFlagged())
+            standing = KeyStanding.InstalledTwice;
+        return new InstalledKeyView(keyId, standing, key.Seats);
+    }
+
+    /// <summary>What one of the organization's own keys is to the installation: the order of the checks is the order of the flags' weight.</summary>
+    private static KeyStanding Standing(Installation installation, KeyRow key, DateTimeOffset now) => key switch
+    {
+        { Status: LicenseStatus.Revoked } => KeyStanding.Revoked,
+        { Status: LicenseStatus.Upgraded } => KeyStanding.Upgraded,
+        _ when key.ProductId != installation.ProductId || key.Major != installation.Major => KeyStanding.OtherVersion,
+        { ExpiresAt: { } expiresAt } => now >= expiresAt ? KeyStanding.EndedEvaluation : KeyStanding.Evaluation,
+        _ => KeyStanding.Counts,
+    };
+}
