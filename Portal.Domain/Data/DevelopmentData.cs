@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,13 +12,14 @@ using Portal.Domain.Licensing;
 using Portal.Domain.Members;
 using Portal.Domain.Organizations;
 using Portal.Domain.Outbox;
+using Portal.Domain.Usage;
 
 namespace Portal.Domain.Data;
 
 /// <summary>
 /// Demo data for Development, so every page has something real to show: the catalog, the demo accounts, and
-/// organizations holding 5.x and 6.x licenses, an evaluation with a pending extension request and a pending discount
-/// application of each kind. It is made through the domain services (keys signed, history written), with a clock
+/// organizations holding 5.x and 6.x licenses, an evaluation with a pending extension request, a pending discount
+/// application of each kind, and an installation of Contoso's that has outgrown its seats. It is made through the domain services (keys signed, history written), with a clock
 /// set back to when each thing happened. Never used outside Development.
 /// </summary>
 public static class DevelopmentData
@@ -40,6 +42,12 @@ public static class DevelopmentData
     public const string SupportEmail = "support@keymetric.example";
     public const string AdminEmail = "admin@keymetric.example";
     public const string DemoOrganizationName = "Contoso Facilities Ltd";
+
+    /// <summary>The id Contoso's head-office server writes in its usage reports.</summary>
+    public static readonly Guid DemoInstallationId = Guid.Parse("6d0c2f5e-8b1a-4c3d-9e7f-1a2b3c4d5e6f");
+
+    /// <summary>A key id Portal never issued, left installed on Contoso's server (copied from a test system), so that a key is flagged.</summary>
+    public static readonly Guid DemoUnknownKeyId = Guid.Parse("0badc0de-0000-4000-8000-00000000c0de");
 
     /// <summary>
     /// The authenticator key (base32) of the demo staff accounts, which have two-factor authentication on like all
@@ -93,6 +101,12 @@ public static class DevelopmentData
             && await db.Organizations.SingleOrDefaultAsync(o => o.Name == GovernmentOrganizationName) is { } riverside)
         {
             await CreateMemberAsync(db, users, ProcurementEmail, [(riverside.Id, MemberRoles.Owner)], now);
+            added = true;
+        }
+        if (!await db.Installations.AnyAsync(i => i.ReportedId == DemoInstallationId)
+            && await users.FindByEmailAsync(ConsultantEmail) is { } consultant)
+        {
+            await SeedInstallationAsync(services, contoso, consultant, now);
             added = true;
         }
         foreach (var (email, role) in new[] { (SalesEmail, Roles.Sales), (SupportEmail, Roles.Support), (AdminEmail, Roles.Admin) })
@@ -171,6 +185,55 @@ public static class DevelopmentData
             "County government; we buy against purchase orders and pay invoices by bank transfer.", [], DemoData.In(riverside.Id, MemberRoles.Owner));
         await discounts.ApproveAsync(countyDiscount.Id, percent: null, validUntil: null, "Verified on the county's website.", DemoData);
         await discounts.SubmitAsync(northwind.Id, DiscountKind.CrossGrade, "Moving 50 users from a competing presence system; current licence invoice attached on request.", [], DemoData.In(northwind.Id, MemberRoles.Owner));
+    }
+
+    /// <summary>The day (counted back from today) Contoso's 6.1 server went live, and its enabled users on a day.</summary>
+    private const int InstalledDaysAgo = 110;
+
+    // 24 users at first, hired one by one up to 39 six days ago (past the 35 seats 26 days ago); one has left since.
+    private static int EnabledUsersOn(int daysAgo) => daysAgo < 6 ? 38 : 24 + (InstalledDaysAgo - daysAgo) * 15 / (InstalledDaysAgo - 6);
+
+    /// <summary>
+    /// Contoso's head-office server on 6.1 with both 6.x keys (35 seats) and a key Portal never issued. Its users grew
+    /// past the seats; it is over by 3 today, with a peak of 39. The consultant, Contoso's Technical member, uploaded a
+    /// report every four weeks, each with the daily maxima since the last 90 days began, through <see cref="UsageService"/>.
+    /// </summary>
+    private static async Task SeedInstallationAsync(IServiceProvider services, Organization contoso, PortalUser consultant, DateTimeOffset now)
+    {
+        var clock = new SeedClock(now);
+        var factory = services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        var usage = new UsageService(factory, new AuditLog(clock), clock);
+        var uploader = Actor.Person(consultant.Id, ConsultantEmail, Roles.Customer).In(contoso.Id, MemberRoles.Technical);
+
+        await using var db = await factory.CreateDbContextAsync();
+        var product = await db.Products.AsNoTracking().FirstAsync();
+        var keys = await db.Licenses.AsNoTracking()
+            .Where(l => l.OrganizationId == contoso.Id && l.ProductId == product.Id && l.Major == product.CurrentMajor && l.Status == LicenseStatus.Active)
+            .Select(l => l.Id)
+            .ToListAsync();
+        keys.Add(DemoUnknownKeyId);
+
+        foreach (var daysAgo in new[] { 84, 56, 28, 0 })
+        {
+            var generatedAt = now.AddDays(-daysAgo).AddHours(-2);
+            clock.Now = generatedAt.AddMinutes(3);
+            var reportDay = DateOnly.FromDateTime(generatedAt.UtcDateTime);
+            var report = new
+            {
+                schemaVersion = 1,
+                installationId = DemoInstallationId,
+                installationName = "Head office server",
+                product = product.Code,
+                version = product.CurrentVersion,
+                generatedAt,
+                enabledUsers = EnabledUsersOn(daysAgo),
+                dailyMaximum = Enumerable.Range(daysAgo, Math.Min(UsageService.DailyMaximumDays, InstalledDaysAgo - daysAgo + 1))
+                    .Reverse()
+                    .Select(day => new { date = reportDay.AddDays(daysAgo - day), enabledUsers = EnabledUsersOn(day) }),
+                licenseIds = keys,
+            };
+            await usage.UploadAsync(contoso.Id, JsonSerializer.SerializeToUtf8Bytes(report), uploader);
+        }
     }
 
     private static async Task<PortalUser> CreateUserAsync(

@@ -10,6 +10,7 @@ using Portal.Domain.History;
 using Portal.Domain.Licensing;
 using Portal.Domain.Members;
 using Portal.Domain.Organizations;
+using Portal.Domain.Usage;
 
 namespace Portal.Tests.Integration;
 
@@ -116,6 +117,38 @@ public sealed class DevelopmentDataTests
     }
 
     [Fact]
+    public async Task Development_demo_installation_of_contoso_grew_past_its_seats_over_90_days_and_names_a_key_portal_never_issued()
+    {
+        await using var app = new PortalAppFactory();
+        app.CreateClient().Dispose();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var now = DateTimeOffset.UtcNow;
+
+        var contoso = await db.Organizations.SingleAsync(o => o.Name == DevelopmentData.DemoOrganizationName);
+        var installation = Assert.Single(await UsageQueries.ForOrganizationAsync(db, contoso.Id, now));
+        Assert.Equal((DevelopmentData.DemoInstallationId, "6.1", 4), (installation.ReportedId, installation.Version, installation.ReportCount));
+        var headroom = installation.Headroom;
+        Assert.Equal((38, 39, 35, 0), (headroom.EnabledUsers, headroom.PeakEnabledUsers, headroom.SeatsInstalled, headroom.SeatsNotInstalled));
+        Assert.Equal((HeadroomState.Over, 3), (headroom.State, headroom.MissingSeats));
+        var flagged = Assert.Single(installation.FlaggedKeys);
+        Assert.Equal((DevelopmentData.DemoUnknownKeyId, KeyStanding.Unknown), (flagged.KeyId, flagged.Standing));
+        Assert.False(installation.IsSilent(now));
+        Assert.Contains(await UsageQueries.AllAsync(db, now), i => i.Id == installation.Id && i.Headroom.State == HeadroomState.Over);
+
+        // The chart: the daily maximum rises from under the seats to over them, the seats flat at 35.
+        var days = await UsageQueries.DaysAsync(db, contoso.Id, installation.Id, DateOnly.FromDateTime(now.UtcDateTime).AddDays(-90));
+        Assert.InRange(days.Count, 90, 91);
+        Assert.All(days, d => Assert.Equal(35, d.Seats));
+        Assert.True(days[0].EnabledUsers < 30 && days[^1].EnabledUsers > 35, string.Join(", ", days.Select(d => d.EnabledUsers)));
+
+        var reports = await db.AuditEvents.Where(e => e.OrganizationId == contoso.Id && e.Action == "usage.reported").ToListAsync();
+        Assert.Equal(4, reports.Count);
+        Assert.All(reports, e => Assert.Equal(DevelopmentData.ConsultantEmail, e.ActorName));
+        Assert.Single(reports, e => e.Summary.Contains("over by 3 seats"));
+    }
+
+    [Fact]
     public async Task Seeding_twice_adds_nothing_the_second_time()
     {
         await using var app = new PortalAppFactory();
@@ -131,6 +164,8 @@ public sealed class DevelopmentDataTests
         Assert.Equal(7, await db.Users.CountAsync());
         Assert.Equal(1, await db.Products.CountAsync());
         Assert.Equal(licenses, await db.Licenses.CountAsync());
+        Assert.Equal(1, await db.Installations.CountAsync());
+        Assert.Equal(4, await db.UsageReports.CountAsync());
     }
 
     [Fact]
