@@ -19,8 +19,9 @@ namespace Portal.Domain.Data;
 /// <summary>
 /// Demo data for Development, so every page has something real to show: the catalog, the demo accounts, and
 /// organizations holding 5.x and 6.x licenses, an evaluation with a pending extension request, a pending discount
-/// application of each kind, and an installation of Contoso's that has outgrown its seats. It is made through the domain services (keys signed, history written), with a clock
-/// set back to when each thing happened. Never used outside Development.
+/// application of each kind, and an installation of Contoso's that has outgrown its seats. It is made through the
+/// domain services (keys signed, history written), with a clock set back to when each thing happened. Never used
+/// outside Development.
 /// </summary>
 public static class DevelopmentData
 {
@@ -187,7 +188,7 @@ public static class DevelopmentData
         await discounts.SubmitAsync(northwind.Id, DiscountKind.CrossGrade, "Moving 50 users from a competing presence system; current licence invoice attached on request.", [], DemoData.In(northwind.Id, MemberRoles.Owner));
     }
 
-    /// <summary>The day (counted back from today) Contoso's 6.1 server went live, and its enabled users on a day.</summary>
+    /// <summary>How many days ago Contoso's 6.1 server went live, after its 6.x seats were bought.</summary>
     private const int InstalledDaysAgo = 110;
 
     // 24 users at first, hired one by one up to 39 six days ago (past the 35 seats 26 days ago); one has left since.
@@ -196,7 +197,8 @@ public static class DevelopmentData
     /// <summary>
     /// Contoso's head-office server on 6.1 with both 6.x keys (35 seats) and a key Portal never issued. Its users grew
     /// past the seats; it is over by 3 today, with a peak of 39. The consultant, Contoso's Technical member, uploaded a
-    /// report every four weeks, each with the daily maxima since the last 90 days began, through <see cref="UsageService"/>.
+    /// report every four weeks through <see cref="UsageService"/>, each with the daily maxima of the 90 days before it
+    /// (fewer while the server was younger).
     /// </summary>
     private static async Task SeedInstallationAsync(IServiceProvider services, Organization contoso, PortalUser consultant, DateTimeOffset now)
     {
@@ -220,7 +222,7 @@ public static class DevelopmentData
             var reportDay = DateOnly.FromDateTime(generatedAt.UtcDateTime);
             var report = new
             {
-                schemaVersion = 1,
+                schemaVersion = UsageReportFormat.CurrentSchemaVersion,
                 installationId = DemoInstallationId,
                 installationName = "Head office server",
                 product = product.Code,
