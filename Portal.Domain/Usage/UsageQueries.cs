@@ -69,17 +69,18 @@ public static class UsageQueries
             return [];
 
         var keyIds = found.SelectMany(i => i.Keys.Select(k => k.KeyId)).Distinct().ToList();
-        var keys = (await db.Licenses.AsNoTracking().Where(l => keyIds.Contains(l.Id))
+        // One JSON parameter for each list (EF.Parameter): one per id would pass SQL Server's 2,100 on the staff's list.
+        var keys = (await db.Licenses.AsNoTracking().Where(l => EF.Parameter(keyIds).Contains(l.Id))
                 .Select(l => new KeyRow(l.Id, l.OrganizationId, l.ProductId, l.Major, l.Seats, l.Status, null))
                 .ToListAsync(cancellationToken))
-            .Concat(await db.Evaluations.AsNoTracking().Where(e => keyIds.Contains(e.Id))
+            .Concat(await db.Evaluations.AsNoTracking().Where(e => EF.Parameter(keyIds).Contains(e.Id))
                 .Select(e => new KeyRow(e.Id, e.OrganizationId, e.ProductId, e.Major, e.Seats, null, e.ExpiresAt))
                 .ToListAsync(cancellationToken))
             .ToDictionary(k => k.Id);
 
         var organizationIds = found.Select(i => i.OrganizationId).Distinct().ToList();
         var held = (await db.Licenses.AsNoTracking()
-                .Where(l => organizationIds.Contains(l.OrganizationId) && l.Status == LicenseStatus.Active)
+                .Where(l => EF.Parameter(organizationIds).Contains(l.OrganizationId) && l.Status == LicenseStatus.Active)
                 .GroupBy(l => new { l.OrganizationId, l.ProductId, l.Major })
                 .Select(g => new { g.Key.OrganizationId, g.Key.ProductId, g.Key.Major, Seats = g.Sum(l => l.Seats) })
                 .ToListAsync(cancellationToken))
@@ -88,12 +89,14 @@ public static class UsageQueries
             .Select(p => new { p.Id, p.Name, p.CurrentMajor })
             .ToDictionaryAsync(p => p.Id, cancellationToken);
 
-        // A key named by two installations of one organization counts for neither; every other key of the organization
+        // A key that would count at two installations of one organization counts at neither (a key named where it does
+        // not count, e.g. by an installation of another major, takes nothing away); every other key of the organization
         // that counts somewhere is installed, and the rest of its seats are not installed yet.
-        var namedTwice = found.SelectMany(i => i.Keys.Select(k => (i.OrganizationId, k.KeyId)))
+        var alone = found.ToDictionary(i => i.Id, i => i.Keys.Select(k => View(i, k.KeyId, keys.GetValueOrDefault(k.KeyId), now)).ToList());
+        var namedTwice = found.SelectMany(i => alone[i.Id].Where(k => !k.Standing.IsFlagged()).Select(k => (i.OrganizationId, k.KeyId)))
             .GroupBy(k => k).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        var standings = found.ToDictionary(i => i.Id, i => i.Keys
-            .Select(k => View(i, k.KeyId, keys.GetValueOrDefault(k.KeyId), namedTwice.Contains((i.OrganizationId, k.KeyId)), now))
+        var standings = found.ToDictionary(i => i.Id, i => alone[i.Id]
+            .Select(k => namedTwice.Contains((i.OrganizationId, k.KeyId)) ? k with { Standing = KeyStanding.InstalledTwice } : k)
             .ToList());
         var installedSeats = found
             .SelectMany(i => standings[i.Id].Where(k => k.Standing == KeyStanding.Counts || k.Standing == KeyStanding.InstalledTwice)
@@ -115,17 +118,10 @@ public static class UsageQueries
         }).ToList();
     }
 
-    private static InstalledKeyView View(Installation installation, Guid keyId, KeyRow? key, bool namedTwice, DateTimeOffset now)
-    {
-        if (key is null)
-            return new InstalledKeyView(keyId, KeyStanding.Unknown, null);
-        if (key.OrganizationId != installation.OrganizationId)
-            return new InstalledKeyView(keyId, KeyStanding.OtherOrganization, null);
-        var standing = Standing(installation, key, now);
-        if (namedTwice && !standing.IsFlagged())
-            standing = KeyStanding.InstalledTwice;
-        return new InstalledKeyView(keyId, standing, key.Seats);
-    }
+    private static InstalledKeyView View(Installation installation, Guid keyId, KeyRow? key, DateTimeOffset now) =>
+        key is null ? new InstalledKeyView(keyId, KeyStanding.Unknown, null)
+        : key.OrganizationId != installation.OrganizationId ? new InstalledKeyView(keyId, KeyStanding.OtherOrganization, null)
+        : new InstalledKeyView(keyId, Standing(installation, key, now), key.Seats);
 
     /// <summary>What one of the organization's own keys is to the installation: the order of the checks is the order of the flags' weight.</summary>
     private static KeyStanding Standing(Installation installation, KeyRow key, DateTimeOffset now) => key switch

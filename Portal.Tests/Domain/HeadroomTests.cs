@@ -159,6 +159,21 @@ public sealed class HeadroomTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_also_named_by_an_installation_of_another_major_still_counts_where_it_belongs()
+    {
+        var six = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, 10));
+        await ReportAsync(_fx.Contoso, Main, 8, six.Id);
+        await _fx.ReleaseAsync(7, 0);
+
+        await UploadAsync(_fx.Contoso, UsageReports.For(Branch, Now()) with { Version = "7.0", EnabledUsers = 3, LicenseIds = [six.Id] });
+
+        var main = await ViewAsync(_fx.Contoso, Main);
+        Assert.Equal(KeyStanding.Counts, Standing(main, six.Id));
+        Assert.Equal((10, HeadroomState.Fits), (main.Headroom.SeatsInstalled, main.Headroom.State));
+        Assert.Equal(KeyStanding.OtherVersion, Standing(await ViewAsync(_fx.Contoso, Branch), six.Id));
+    }
+
+    [Fact]
     public async Task A_retired_installation_leaves_the_views_its_keys_go_back_to_the_pool_and_its_next_report_brings_it_back()
     {
         var licenses = await _fx.PurchaseAsync(_fx.Contoso, 25, 10);
