@@ -4,6 +4,7 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.Licensing;
 using Portal.Domain.Members;
+using Portal.Domain.Usage;
 
 namespace Portal.Domain.Organizations;
 
@@ -20,7 +21,28 @@ public sealed record CustomerRow(
 {
     /// <summary>Requests waiting for staff: discount applications and evaluation extension requests.</summary>
     public int OpenRequests => PendingDiscountApplications + PendingExtensionRequests;
+
+    /// <summary>How the customer's installations stand; null when none reports or the list was read without usage.</summary>
+    public CustomerUsage? Usage { get; init; }
 }
+
+public enum CustomerSort
+{
+    /// <summary>By name, as the directory always lists.</summary>
+    Name,
+
+    /// <summary>The customers missing the most seats first, then by name.</summary>
+    MostMissingSeats,
+}
+
+/// <summary>
+/// The customers' installations summed up (<see cref="StaffUsage.ByOrganizationAsync"/>) for the directory to show on
+/// its rows, to filter by and to sort by.
+/// </summary>
+public sealed record CustomerUsageSelection(
+    IReadOnlyDictionary<Guid, CustomerUsage> ByOrganization,
+    CustomerUsageFilter? Filter = null,
+    CustomerSort Sort = CustomerSort.Name);
 
 public sealed record CustomerListPage(IReadOnlyList<CustomerRow> Rows, int TotalCount);
 
@@ -80,22 +102,44 @@ public static class OrganizationDirectory
 
     /// <summary>
     /// Organizations by name whose name, billing email or a member's email contains <paramref name="search"/>, or whose id
-    /// it is; all of them when it is blank. The figures of a row are read for the page's rows only.
+    /// it is; all of them when it is blank. With <paramref name="usage"/>, each row carries its customer's usage, and
+    /// the list keeps only the customers its filter matches and follows its sort. The figures of a row are read for
+    /// the page's rows only.
     /// </summary>
     public static async Task<CustomerListPage> SearchAsync(
-        PortalDbContext db, string? search, int page, int pageSize, CancellationToken cancellationToken = default)
+        PortalDbContext db, string? search, int page, int pageSize, CustomerUsageSelection? usage = null,
+        CancellationToken cancellationToken = default)
     {
         page = Math.Max(page, 1);
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
         var organizations = Matching(db, search);
+        if (usage?.Filter is { } filter)
+        {
+            // Headroom has one definition (UsageQueries): the database is given the ids it found, as one parameter
+            // however many there are.
+            var matching = usage.ByOrganization.Values.Where(u => u.Matches(filter)).Select(u => u.OrganizationId).ToList();
+            organizations = organizations.Where(o => EF.Parameter(matching).Contains(o.Id));
+        }
+        var byName = organizations.OrderBy(o => o.Name).ThenBy(o => o.Id).Select(o => o.Id);
 
-        var total = await organizations.CountAsync(cancellationToken);
-        // The page's ids first, so that the figures below are computed for these rows, never for every match.
-        var ids = await organizations
-            .OrderBy(o => o.Name).ThenBy(o => o.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(o => o.Id)
-            .ToListAsync(cancellationToken);
+        int total;
+        List<Guid> ids;
+        if (usage?.Sort == CustomerSort.MostMissingSeats)
+        {
+            // Missing seats are not in the database: every match's id in name order, then a stable sort here keeps
+            // the database's name order among customers missing as many seats.
+            var all = await byName.ToListAsync(cancellationToken);
+            total = all.Count;
+            ids = all.OrderByDescending(id => usage.ByOrganization.GetValueOrDefault(id)?.MissingSeats ?? 0)
+                .Skip((page - 1) * pageSize).Take(pageSize)
+                .ToList();
+        }
+        else
+        {
+            total = await organizations.CountAsync(cancellationToken);
+            // The page's ids first, so that the figures below are computed for these rows, never for every match.
+            ids = await byName.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        }
         var rows = await db.Organizations.AsNoTracking()
             .Where(o => ids.Contains(o.Id))
             .Select(o => new CustomerRow(
@@ -109,7 +153,11 @@ public static class OrganizationDirectory
                 db.Evaluations.Where(e => e.OrganizationId == o.Id)
                     .SelectMany(e => e.Requests).Count(r => r.Status == ExtensionStatus.Pending)))
             .ToListAsync(cancellationToken);
-        return new CustomerListPage(rows.OrderBy(r => ids.IndexOf(r.Id)).ToList(), total);
+        return new CustomerListPage(
+            rows.OrderBy(r => ids.IndexOf(r.Id))
+                .Select(r => r with { Usage = usage?.ByOrganization.GetValueOrDefault(r.Id) })
+                .ToList(),
+            total);
     }
 
     /// <summary>The organization's profile, or null when there is none with that id.</summary>

@@ -8,7 +8,9 @@ using Portal.Domain.Evaluations;
 using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
+using Portal.Domain.Licensing;
 using Portal.Domain.Quotes;
+using Portal.Domain.Usage;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Browser;
@@ -42,6 +44,7 @@ public sealed class StaffPagesTourTests(BrowserFixture browser)
         var request = await db.Set<ExtensionRequest>().AsNoTracking().OrderBy(r => r.RequestedAt).FirstAsync();
         var team = await TeamAsync(db);
         var (openQuote, invoicedQuote) = await QuotesAsync(db);
+        var usage = await InstallationsAsync(db);
         return
         [
             new("/staff", "staff-overview"), new(StaffPaths.Discounts, "staff-discounts"),
@@ -49,6 +52,8 @@ public sealed class StaffPagesTourTests(BrowserFixture browser)
             new(StaffPaths.ExtensionCase(request.Id), "staff-extension-case"), new(StaffPaths.Orders, "staff-orders"),
             new(CustomerPaths.Directory, "staff-customers"), new(CustomerPaths.Detail(application.OrganizationId), "staff-customer"),
             new(CustomerPaths.Detail(team), "staff-customer-team"),
+            new(CustomerPaths.Detail(usage), "staff-customer-installations"),
+            new(CustomerPaths.DirectoryView(CustomerUsageFilter.Over, CustomerSort.MostMissingSeats), "staff-customers-over"),
             new(StaffPaths.Quotes, "staff-quotes"), new(StaffPaths.QuoteView(QuoteQueue.AwaitingPayment), "staff-quotes-awaiting-payment"),
             new(StaffPaths.QuoteView(QuoteQueue.OverdueInvoices), "staff-quotes-overdue"),
             new(StaffPaths.QuoteCase(openQuote), "staff-quote-case"), new(StaffPaths.QuoteCase(invoicedQuote), "staff-quote-case-invoiced"),
@@ -88,5 +93,36 @@ public sealed class StaffPagesTourTests(BrowserFixture browser)
         await browser.Services.GetRequiredService<MembershipService>().InviteAsync(owner.OrganizationId, "buyer@tour-team.example", MemberRoles.Billing,
             owner.Actor.In(owner.OrganizationId, MemberRoles.Owner), token => new Uri(browser.BaseAddress, $"/invitations/{token}"));
         return owner.OrganizationId;
+    }
+
+    /// <summary>
+    /// A customer with an installation over its seats that names a partner's key, another silent for 100 days, and its
+    /// own key installed at the partner's: the customer page's installations and the list of customers over their seats.
+    /// </summary>
+    private async Task<Guid> InstallationsAsync(PortalDbContext db)
+    {
+        var customer = await browser.NewCustomerAsync("Tour Usage Ltd");
+        var partner = await browser.NewCustomerAsync("Tour Usage Partner");
+        var product = await db.Products.AsNoTracking().SingleAsync(p => p.Code == "officestatus");
+        var admin = Actor.Person("tour-setup", DevelopmentData.AdminEmail, Roles.Admin);
+        var licensing = browser.Services.GetRequiredService<LicensingService>();
+        var ours = await licensing.GrantComplimentaryAsync(db, customer.OrganizationId, product.Id, product.CurrentMajor, 25, "Tour", admin);
+        var theirs = await licensing.GrantComplimentaryAsync(db, partner.OrganizationId, product.Id, product.CurrentMajor, 10, "Tour", admin);
+        var now = browser.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var usage = browser.Services.GetRequiredService<UsageService>();
+
+        async Task ReportAsync(JourneyCustomer reporter, string name, DateTimeOffset writtenAt, int enabledUsers, params License[] keys) =>
+            await usage.UploadAsync(reporter.OrganizationId, (UsageReports.For(Guid.NewGuid(), writtenAt) with
+            {
+                InstallationName = name,
+                Version = $"{product.CurrentMajor}.{product.CurrentMinor}",
+                EnabledUsers = enabledUsers,
+                LicenseIds = keys.Select(k => k.Id).ToList(),
+            }).Bytes(), reporter.Actor);
+
+        await ReportAsync(customer, "TOUR-SRV-01", now, 31, ours, theirs);
+        await ReportAsync(customer, "TOUR-OLD-LAB", now.AddDays(-100), 2);
+        await ReportAsync(partner, "PARTNER-SRV", now, 4, ours);
+        return customer.OrganizationId;
     }
 }

@@ -46,9 +46,9 @@ public sealed class CustomerPagesTests : IAsyncLifetime
         var contoso = cut.FindAll("[data-testid=customers-grid] tbody tr")[0];
         Assert.Equal(CustomerPaths.Detail(_fx.Contoso.Id), contoso.QuerySelector("a")!.GetAttribute("href"));
         var cells = contoso.QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
-        Assert.Equal(["Contoso Ltd", "Commercial", "United Kingdom", "1", "35", "1 discount application"], cells);
+        Assert.Equal(["Contoso Ltd", "Commercial", "United Kingdom", "1", "35", "1 discount application", "No reports"], cells);
         var other = cut.FindAll("[data-testid=customers-grid] tbody tr")[1].QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
-        Assert.Equal(["Fabrikam Foundation", "Nonprofit", "United States", "0", "0", "None"], other);
+        Assert.Equal(["Fabrikam Foundation", "Nonprofit", "United States", "0", "0", "None", "No reports"], other);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class CustomerPagesTests : IAsyncLifetime
         var cut = Render(page, _fx.Contoso.Id);
 
         Assert.Equal("Contoso Ltd", cut.Find("h1").TextContent.Trim());
-        Assert.Equal(["Profile", "Keys on invoice", "Members", "Seats", "Licenses", "Orders", "Quotes", "Evaluations", "Discount applications", "History"],
+        Assert.Equal(["Profile", "Keys on invoice", "Members", "Seats", "Installations", "Licenses", "Orders", "Quotes", "Evaluations", "Discount applications", "History"],
             cut.FindAll("h2").Select(h => h.TextContent.Trim()));
         var profile = cut.Find("[data-testid=customer-profile]").TextContent;
         Assert.Contains("billing@contoso.example", profile);
@@ -128,7 +128,7 @@ public sealed class CustomerPagesTests : IAsyncLifetime
 
         var cut = Render(page, fabrikam.Id);
 
-        foreach (var empty in new[] { "members-empty", "invitations-empty", "seats-empty", "evaluations-empty", "discounts-empty", "history-empty" })
+        foreach (var empty in new[] { "members-empty", "invitations-empty", "seats-empty", "installations-empty", "evaluations-empty", "discounts-empty", "history-empty" })
             Assert.NotNull(cut.Find($"[data-testid={empty}]"));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=licenses-empty]")));
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=orders-empty]")));
