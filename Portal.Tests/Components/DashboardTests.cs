@@ -225,16 +225,17 @@ public sealed class DashboardTests
 
     private static readonly DateTimeOffset Now = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
 
-    private static InstallationView View(string name, Headroom headroom, DateTimeOffset lastReportedAt) =>
+    private static InstallationView View(string name, Headroom headroom, DateTimeOffset lastReportedAt, params InstalledKeyView[] keys) =>
         new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), name, Guid.NewGuid(), "OfficeStatus", 6, 1, 6,
-            lastReportedAt, lastReportedAt, 1, headroom, []);
+            lastReportedAt, lastReportedAt, 1, headroom, keys);
 
     [Fact]
     public async Task Installations_show_their_state_users_against_seats_and_when_they_reported_linking_to_their_page()
     {
         await using var ctx = Context();
         var over = View("Main office server", new Headroom(41, 44, 35, 0), Now.AddHours(-2));
-        var silent = View("Branch office", new Headroom(10, 12, 25, 0), Now.AddDays(-95));
+        var silent = View("Branch office", new Headroom(10, 12, 25, 0), Now.AddDays(-95),
+            new InstalledKeyView(Guid.NewGuid(), KeyStanding.Counts, 25), new InstalledKeyView(Guid.NewGuid(), KeyStanding.OtherOrganization, null));
 
         var cut = ctx.Render<InstallationsStatus>(p => p.Add(c => c.Installations, [over, silent]).Add(c => c.Now, Now));
 
@@ -242,7 +243,7 @@ public sealed class DashboardTests
         Assert.Equal(["Over", "Fits"], items.Select(li => li.GetAttribute("data-state")!));
         Assert.Equal("Main office server Over by 6 seats OfficeStatus 6.1 · 41 enabled users for 35 seats · reported 2 hours ago", Text(items[0]));
         Assert.Equal(UsagePaths.Installation(over.Id), items[0].QuerySelector("a")!.GetAttribute("href"));
-        Assert.Equal("Branch office Fits OfficeStatus 6.1 · 10 enabled users for 25 seats · not reported for 95 days", Text(items[1]));
+        Assert.Equal("Branch office Fits OfficeStatus 6.1 · 10 enabled users for 25 seats · not reported for 95 days · 1 key does not belong", Text(items[1]));
     }
 
     /// <summary>
