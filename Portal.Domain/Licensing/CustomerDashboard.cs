@@ -2,19 +2,22 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Data;
 using Portal.Domain.History;
 using Portal.Domain.Organizations;
+using Portal.Domain.Usage;
 
 namespace Portal.Domain.Licensing;
 
 /// <summary>
 /// Everything the customer's dashboard shows, read in one go: the organization, its <see cref="CustomerOverview"/>, its
-/// members and its latest history. A fixed number of queries whatever the organization holds (docs/performance.md).
+/// members, its latest history and its installations' headroom. A fixed number of queries whatever the organization
+/// holds (docs/performance.md): one more for installations when it has none, five when it has some.
 /// Plain data, so that the page can hand what it read while prerendering to its circuit instead of reading it again.
 /// </summary>
 public sealed record CustomerDashboard(
     DashboardOrganization Organization,
     CustomerOverview Overview,
     IReadOnlyList<string> Members,
-    IReadOnlyList<HistoryEntry> RecentHistory)
+    IReadOnlyList<HistoryEntry> RecentHistory,
+    IReadOnlyList<InstallationView> Installations)
 {
     /// <summary>How many of the latest events the dashboard lists (the history page has them all).</summary>
     public const int RecentEvents = 5;
@@ -30,7 +33,8 @@ public sealed record CustomerDashboard(
         var overview = await CustomerOverview.LoadAsync(db, organizationId, found.LicensesRevision, now, cancellationToken);
         var members = await MembersOf.For(db)(db, organizationId).ToListAsync(cancellationToken);
         var recent = await HistoryQueries.RecentAsync(db, organizationId, RecentEvents, cancellationToken);
-        return new CustomerDashboard(found.Organization, overview, members, recent);
+        var installations = await UsageQueries.ForOrganizationAsync(db, organizationId, now, cancellationToken);
+        return new CustomerDashboard(found.Organization, overview, members, recent, installations);
     }
 
     private sealed record OrganizationRow(DashboardOrganization Organization, Guid LicensesRevision);

@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Quotes;
+using Portal.Components.Usage;
 using Portal.Domain.Accounts;
 using Portal.Domain.Data;
 using Portal.Domain.Licensing;
 using Portal.Domain.Members;
 using Portal.Domain.Quotes;
+using Portal.Domain.Usage;
 using Portal.Tests.Builders;
 using static Microsoft.Playwright.Assertions;
 
@@ -19,7 +21,7 @@ public sealed class CustomerPagesTourTests(BrowserFixture browser)
         new("/dashboard", "customer-dashboard"), new("/buy", "customer-buy"), new("/upgrade", "customer-upgrade"),
         new(QuotePaths.List, "customer-quotes"), new("/licenses", "customer-licenses"), new("/orders", "customer-orders"), new("/history", "customer-history"),
         new("/evaluation", "customer-evaluation"), new("/discounts", "customer-discounts"), new("/organization", "customer-organization"),
-        new("/organization/members", "customer-members"),
+        new("/organization/members", "customer-members"), new(UsagePaths.Installations, "customer-installations"),
     ];
 
     /// <summary>
@@ -31,10 +33,12 @@ public sealed class CustomerPagesTourTests(BrowserFixture browser)
     public async Task Every_customer_page_passes_axe_in_light_and_dark_mode_and_fits_a_phone()
     {
         var quoteId = await DemoQuoteAsync();
+        var installationId = await DemoInstallationAsync();
         await using var session = await browser.NewSessionAsync();
         await session.SignInAsync(DevelopmentData.CustomerEmail, "/dashboard");
 
-        var problems = await session.ProblemsOnEveryPageAsync(browser.BaseAddress, [.. CustomerPages, new(QuotePaths.Quote(quoteId), "customer-quote")]);
+        var problems = await session.ProblemsOnEveryPageAsync(browser.BaseAddress,
+            [.. CustomerPages, new(QuotePaths.Quote(quoteId), "customer-quote"), new(UsagePaths.Installation(installationId), "customer-installation")]);
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         await session.AssertCleanJourneyAsync();
@@ -56,6 +60,32 @@ public sealed class CustomerPagesTourTests(BrowserFixture browser)
         var quote = await services.GetRequiredService<QuoteService>()
             .CreateAsync(organizationId, customer, DevelopmentData.CustomerEmail, Carts.Of(product, [(10, 2), (25, 1)], []));
         return quote.Id;
+    }
+
+    /// <summary>
+    /// An installation of the demo customer's organization over its seats, with a key that Portal did not issue, uploaded by
+    /// the demo customer (an owner): the installations pages show its headroom, the offer to buy, the flag and the chart.
+    /// </summary>
+    private async Task<Guid> DemoInstallationAsync()
+    {
+        await using var scope = browser.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        await using var db = await services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var organizationId = await db.Organizations.Where(o => o.Name == DevelopmentData.DemoOrganizationName).Select(o => o.Id).SingleAsync();
+        var customerId = await db.Users.Where(u => u.Email == DevelopmentData.CustomerEmail).Select(u => u.Id).SingleAsync();
+        var product = await db.Products.AsNoTracking().SingleAsync(p => p.Code == "officestatus");
+        var installed = await db.Licenses.Where(l => l.OrganizationId == organizationId && l.Major == product.CurrentMajor && l.Status == LicenseStatus.Active)
+            .Select(l => new { l.Id, l.Seats }).ToListAsync();
+        var customer = Actor.Person(customerId, DevelopmentData.CustomerEmail, Roles.Customer).In(organizationId, MemberRoles.Owner);
+        var report = UsageReports.For(Guid.NewGuid(), services.GetRequiredService<TimeProvider>().GetUtcNow()).WithDays(90, installed.Sum(l => l.Seats) + 3) with
+        {
+            InstallationName = "Tour server",
+            Version = $"{product.CurrentMajor}.{product.CurrentMinor}",
+            EnabledUsers = installed.Sum(l => l.Seats) + 6,
+            LicenseIds = [.. installed.Select(l => l.Id), Guid.NewGuid()],
+        };
+        var receipt = await services.GetRequiredService<UsageService>().UploadAsync(organizationId, report.Bytes(), customer);
+        return receipt.Installation.Id;
     }
 
     /// <summary>

@@ -1,10 +1,14 @@
+using System.Text.Json;
 using Bunit;
 using MudBlazor.Services;
 using Portal.Components.Dashboard;
+using Portal.Components.Usage;
 using Portal.Domain;
 using Portal.Domain.Licensing;
 using Portal.Domain.Members;
+using Portal.Domain.Usage;
 using Portal.Endpoints;
+using Portal.Tests.Builders;
 
 namespace Portal.Tests.Components;
 
@@ -217,5 +221,84 @@ public sealed class DashboardTests
         var cut = ctx.Render<PendingRequests>(p => p.Add(c => c.Overview, Overview()));
 
         Assert.Empty(cut.Markup.Trim());
+    }
+
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 10, 0, 0, TimeSpan.Zero);
+
+    private static InstallationView View(string name, Headroom headroom, DateTimeOffset lastReportedAt, params InstalledKeyView[] keys) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), name, Guid.NewGuid(), "OfficeStatus", 6, 1, 6,
+            lastReportedAt, lastReportedAt, 1, headroom, keys);
+
+    [Fact]
+    public async Task Installations_show_their_state_users_against_seats_and_when_they_reported_linking_to_their_page()
+    {
+        await using var ctx = Context();
+        var over = View("Main office server", new Headroom(41, 44, 35, 0), Now.AddHours(-2));
+        var silent = View("Branch office", new Headroom(10, 12, 25, 0), Now.AddDays(-95),
+            new InstalledKeyView(Guid.NewGuid(), KeyStanding.Counts, 25), new InstalledKeyView(Guid.NewGuid(), KeyStanding.OtherOrganization, null));
+
+        var cut = ctx.Render<InstallationsStatus>(p => p.Add(c => c.Installations, [over, silent]).Add(c => c.Now, Now));
+
+        var items = cut.FindAll("li");
+        Assert.Equal(["Over", "Fits"], items.Select(li => li.GetAttribute("data-state")!));
+        Assert.Equal("Main office server Over by 6 seats OfficeStatus 6.1 · 41 enabled users for 35 seats · reported 2 hours ago", Text(items[0]));
+        Assert.Equal(UsagePaths.Installation(over.Id), items[0].QuerySelector("a")!.GetAttribute("href"));
+        Assert.Equal("Branch office Fits OfficeStatus 6.1 · 10 enabled users for 25 seats · not reported for 95 days · 1 key does not belong", Text(items[1]));
+    }
+
+    /// <summary>
+    /// The dashboard reads the organization's installations with the rest, and they survive the hand-over from the
+    /// prerendered page to its circuit (the persisted state is JSON).
+    /// </summary>
+    [Fact]
+    public async Task The_dashboard_reads_each_installations_headroom_and_hands_it_over_to_the_circuit()
+    {
+        await using var fx = await DomainFixture.CreateAsync();
+        var licenses = await fx.PurchaseAsync(fx.Contoso, 25, 10);
+        var report = UsageReports.For(Guid.NewGuid(), fx.Clock.GetUtcNow().AddHours(-1)) with { EnabledUsers = 41, LicenseIds = licenses.Select(l => l.Id).ToList() };
+        await fx.Get<UsageService>().UploadAsync(fx.Contoso.Id, report.Bytes(), DomainFixture.CustomerIn(fx.Contoso.Id, MemberRoles.Technical));
+        await using var db = fx.Db();
+
+        var dashboard = await CustomerDashboard.LoadAsync(db, fx.Contoso.Id, fx.Clock.GetUtcNow());
+        var handedOver = JsonSerializer.Deserialize<CustomerDashboard>(JsonSerializer.Serialize(dashboard, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!;
+
+        var installation = Assert.Single(handedOver.Installations);
+        Assert.Equal(("Main office server", HeadroomState.Over, 6), (installation.Name, installation.Headroom.State, installation.Headroom.MissingSeats));
+        await using var ctx = Context();
+        var cut = ctx.Render<InstallationsStatus>(p => p.Add(c => c.Installations, handedOver.Installations).Add(c => c.Now, fx.Clock.GetUtcNow()));
+        Assert.Contains("Over by 6 seats", cut.Markup);
+    }
+
+    [Fact]
+    public async Task An_organization_without_installations_has_none_on_its_dashboard()
+    {
+        await using var fx = await DomainFixture.CreateAsync();
+        var fabrikam = await fx.AddOrganizationAsync("Fabrikam");
+        var report = UsageReports.For(Guid.NewGuid(), fx.Clock.GetUtcNow());
+        await fx.Get<UsageService>().UploadAsync(fabrikam.Id, report.Bytes(), DomainFixture.CustomerIn(fabrikam.Id, MemberRoles.Technical));
+        await using var db = fx.Db();
+
+        var dashboard = await CustomerDashboard.LoadAsync(db, fx.Contoso.Id, fx.Clock.GetUtcNow());
+
+        Assert.Empty(dashboard!.Installations);
+    }
+
+    [Fact]
+    public async Task The_dashboard_page_has_an_installations_card_once_one_reports_and_until_then_invites_a_report()
+    {
+        await using var fx = await DomainFixture.CreateAsync();
+        var licenses = await fx.PurchaseAsync(fx.Contoso, 25, 10);
+        await using var page = await CustomerPageContext.CreateAsync(fx, fx.Contoso, roles: MemberRoles.None);
+
+        var before = page.RenderPage<Dashboard>();
+        Assert.Empty(before.FindAll("[data-testid=dashboard-installations]"));
+        Assert.Equal(UsagePaths.Installations, before.Find("[data-testid=installations-invitation] a").GetAttribute("href"));
+
+        var report = UsageReports.For(Guid.NewGuid(), fx.Clock.GetUtcNow().AddHours(-1)) with { EnabledUsers = 41, LicenseIds = licenses.Select(l => l.Id).ToList() };
+        await fx.Get<UsageService>().UploadAsync(fx.Contoso.Id, report.Bytes(), DomainFixture.CustomerIn(fx.Contoso.Id, MemberRoles.Technical));
+        var after = page.RenderPage<Dashboard>();
+
+        Assert.Empty(after.FindAll("[data-testid=installations-invitation]"));
+        Assert.Contains("Over by 6 seats", Text(after.Find("[data-testid=dashboard-installations]")));
     }
 }

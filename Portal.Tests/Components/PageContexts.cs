@@ -24,6 +24,7 @@ using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Pricing;
 using Portal.Domain.Quotes;
+using Portal.Domain.Usage;
 using Portal.Outbox;
 using Portal.Payments;
 using Portal.Tests.Builders;
@@ -126,6 +127,7 @@ internal static class PortalPageServices
         ctx.Services.AddSingleton(domain.Get<SigningKeyStore>());
         ctx.Services.AddSingleton(new OrganizationService(dbFactory, domain.Get<AuditLog>()));
         ctx.Services.AddSingleton(domain.Get<StaffAccounts>());
+        ctx.Services.AddSingleton(domain.Get<UsageService>());
         ctx.Services.AddSingleton(domain.Get<MembershipService>());
         ctx.Services.AddSingleton<RecordingMailDelivery>();
         ctx.Services.AddSingleton<IMailDelivery>(provider => provider.GetRequiredService<RecordingMailDelivery>());

@@ -5,7 +5,9 @@ using Portal.Domain.Discounts;
 using Portal.Domain.Evaluations;
 using Portal.Domain.History;
 using Portal.Domain.Licensing;
+using Portal.Domain.Members;
 using Portal.Domain.Organizations;
+using Portal.Domain.Usage;
 using Portal.Tests.Builders;
 
 namespace Portal.Tests.Performance;
@@ -18,7 +20,7 @@ namespace Portal.Tests.Performance;
 public sealed class QueryCountTests(QueryCountTests.TwoOrganizations organizations) : IClassFixture<QueryCountTests.TwoOrganizations>
 {
     [Fact]
-    public async Task The_dashboard_sends_as_many_commands_for_many_licenses_members_discounts_and_events_as_for_few()
+    public async Task The_dashboard_sends_as_many_commands_for_many_licenses_members_discounts_events_and_installations_as_for_few()
     {
         var (small, smallCommands) = await organizations.CountAsync(organizations.Small, (db, id) =>
             CustomerDashboard.LoadAsync(db, id, organizations.Now));
@@ -32,6 +34,8 @@ public sealed class QueryCountTests(QueryCountTests.TwoOrganizations organizatio
         Assert.Equal((1, 1), (small.Overview.Evaluations.Count, large.Overview.Evaluations.Count));
         Assert.NotNull(small.Overview.UsableDiscount);
         Assert.NotNull(large.Overview.UsableDiscount);
+        Assert.Equal((1, 5), (small.Installations.Count, large.Installations.Count));
+        Assert.Equal((1, 15), (small.Installations.Sum(i => i.Keys.Count), large.Installations.Sum(i => i.Keys.Count)));
         AssertSameCount(smallCommands, largeCommands);
     }
 
@@ -84,8 +88,8 @@ public sealed class QueryCountTests(QueryCountTests.TwoOrganizations organizatio
         {
             _fx = await DomainFixture.CreateAsync();
             Large = await _fx.AddOrganizationAsync("Fabrikam Inc");
-            await SeedAsync(Small, groups: 1, members: 1, approvedDiscounts: 1, events: 10);
-            await SeedAsync(Large, groups: 15, members: 10, approvedDiscounts: 4, events: 300);
+            await SeedAsync(Small, groups: 1, members: 1, approvedDiscounts: 1, events: 10, installations: 1);
+            await SeedAsync(Large, groups: 15, members: 10, approvedDiscounts: 4, events: 300, installations: 5);
         }
 
         public async Task DisposeAsync() => await _fx.DisposeAsync();
@@ -101,17 +105,19 @@ public sealed class QueryCountTests(QueryCountTests.TwoOrganizations organizatio
 
         /// <summary>
         /// Per group four licenses: a 6.x purchase, an upgradable 5.x license (both of varying sizes), and a 5.x license
-        /// upgraded to 6.x (two licenses). Then members, approved discounts, an evaluation with a pending extension, and customer-visible
-        /// events up to <paramref name="events"/> plus staff-only ones.
+        /// upgraded to 6.x (two licenses). Then members, approved discounts, an evaluation with a pending extension,
+        /// installations that share the 6.x purchases between them in their usage reports, and customer-visible events up to
+        /// <paramref name="events"/> plus staff-only ones.
         /// </summary>
-        private async Task SeedAsync(Organization organization, int groups, int members, int approvedDiscounts, int events)
+        private async Task SeedAsync(Organization organization, int groups, int members, int approvedDiscounts, int events, int installations)
         {
             var licensing = _fx.Get<LicensingService>();
             int[] sizes = [1, 5, 10, 25, 50, 100, 250];
+            var purchased = new List<Guid>();
             for (var i = 0; i < groups; i++)
             {
                 // Sizes vary, so the dashboard's license groups (product, major, size) grow in number too.
-                await _fx.PurchaseAsync(organization, sizes[i % sizes.Length]);
+                purchased.AddRange((await _fx.PurchaseAsync(organization, sizes[i % sizes.Length])).Select(l => l.Id));
                 await using var db = _fx.Db();
                 await licensing.GrantComplimentaryAsync(db, organization.Id, _fx.OfficeStatus.Id, 5, sizes[(i + 3) % sizes.Length], "A 5.x license to upgrade.", DomainFixture.Admin);
                 var upgraded = await licensing.GrantComplimentaryAsync(db, organization.Id, _fx.OfficeStatus.Id, 5, 50, "A 5.x license upgraded.", DomainFixture.Admin);
@@ -126,6 +132,17 @@ public sealed class QueryCountTests(QueryCountTests.TwoOrganizations organizatio
             {
                 var application = await discounts.SubmitAsync(organization.Id, kind, "Evidence attached.", [], DomainFixture.CustomerIn(organization.Id));
                 await discounts.ApproveAsync(application.Id, 10, null, null, DomainFixture.Sales);
+            }
+
+            var usage = _fx.Get<UsageService>();
+            for (var i = 0; i < installations; i++)
+            {
+                var report = UsageReports.For(Guid.NewGuid(), Now) with
+                {
+                    InstallationName = $"Server {i}",
+                    LicenseIds = purchased.Where((_, index) => index % installations == i).ToList(),
+                };
+                await usage.UploadAsync(organization.Id, report.Bytes(), DomainFixture.CustomerIn(organization.Id, MemberRoles.Technical));
             }
 
             var evaluations = _fx.Get<EvaluationService>();

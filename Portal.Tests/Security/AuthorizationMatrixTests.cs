@@ -13,6 +13,7 @@ using Portal.Domain.Members;
 using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Quotes;
+using Portal.Domain.Usage;
 using Portal.Payments;
 using Portal.Tests.Builders;
 using Portal.Tests.Integration;
@@ -47,9 +48,9 @@ public enum Answer
 /// anonymous, the owner of organization A (the demo customer of Contoso), members of A with only the Billing role, only
 /// the Technical role and no role, the owner of organization B (a new organization), a person who belongs to both
 /// (Technical in A, Billing in B) signed in once acting in A and, after choosing B and signing in again, once acting in
-/// B, and Sales, Support and Admin. Organization A owns a license, an order, an evaluation with an extension request
-/// and a discount application with evidence, whose ids the matrix asks for as every principal; B has a discount
-/// application with evidence of its own.
+/// B, and Sales, Support and Admin. Organization A owns a license, an order, an evaluation with an extension request,
+/// a discount application with evidence and an installation that reported its usage, whose ids the matrix asks for as
+/// every principal; B has a discount application with evidence of its own.
 /// </summary>
 /// <remarks>
 /// The sign-ins are not revalidated while the tests run (a long <c>Portal:SecurityRevalidationInterval</c>): the
@@ -66,6 +67,7 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
     public const string ExtensionReason = "Matrix extension reason of organization A";
     public const string EvidenceFileA = "evidence.pdf";
     public const string EvidenceFileB = "tailspin-b-board-minutes.pdf";
+    public const string InstallationNameA = "Matrix server of organization A";
     private const string MemberPassword = "Member-Matrix-2026!";
 
     /// <summary>The email of each principal that is a member of A or B besides the two owners.</summary>
@@ -164,6 +166,14 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
             new IssuedInvoice($"{InvoicePayments.TestInvoicePrefix}{invoiceOrder.Id:N}", "TEST-MATRIX", DateTimeOffset.UtcNow.AddDays(30),
                 CheckoutPaths.TestInvoice(invoiceOrder.Id), PdfUrl: null), invoiceOrder.Total));
 
+        var installation = await services.GetRequiredService<UsageService>().UploadAsync(contoso.Id,
+            (UsageReports.For(Guid.NewGuid(), services.GetRequiredService<TimeProvider>().GetUtcNow()) with
+            {
+                InstallationName = InstallationNameA,
+                Version = $"{product.CurrentMajor}.{product.CurrentMinor}",
+                LicenseIds = [license.Id],
+            }).Bytes(), actor);
+
         LicenseAKey = license.Key;
         EvaluationAKey = evaluation.Key;
         Ids["{organizationA}"] = contoso.Id.ToString();
@@ -175,6 +185,7 @@ public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
         Ids["{attachmentA}"] = discount.Attachments.Single().Id.ToString();
         Ids["{quoteA}"] = quote.Id.ToString();
         Ids["{invoiceOrderA}"] = invoiceOrder.Id.ToString();
+        Ids["{installationA}"] = installation.Installation.Id.ToString();
     }
 
     /// <summary>A's members with fewer roles than its owner, and the person in both organizations (acting in A to start with).</summary>
@@ -383,6 +394,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/discounts",                                       Get,  "/discounts",                                          SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/organization",                                    Get,  "/organization",                                       SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
         new("/organization/members",                            Get,  "/organization/members",                               SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
+        new("/installations",                                   Get,  "/installations",                                      SignIn,   Ok,       Ok,       Denied,   Denied,   Denied),
+        new("/installations/{InstallationId:guid}",             Get,  "/installations/{installationA}",                      SignIn,   Ok,       NotFound, Denied,   Denied,   Denied),
 
         // Staff desks: all staff see customers and orders, Sales decides discounts and works quotes, Support extensions, Admin all
         new("/staff",                                           Get,  "/staff",                                              SignIn,   Denied,   Denied,   Ok,       Ok,       Ok),
@@ -463,6 +476,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
     [InlineData("/quotes/{quoteA}/pdf")]
     [InlineData("/quotes/{quoteA}")]
     [InlineData("/checkout/test-invoice/{invoiceOrderA}")]
+    [InlineData("/installations/{installationA}")]
     public async Task Another_organizations_object_is_not_found_and_shows_none_of_its_data(string path)
     {
         var byOwner = await app.Clients[Principal.CustomerA].GetAsync(Resolve(path));
@@ -500,6 +514,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
     [Theory]
     [InlineData("/evaluation", AuthorizationMatrixApp.ExtensionReason)]
     [InlineData("/dashboard", DevelopmentData.DemoOrganizationName)]
+    [InlineData("/dashboard", AuthorizationMatrixApp.InstallationNameA)]
+    [InlineData("/installations", AuthorizationMatrixApp.InstallationNameA)]
     public async Task Pages_show_only_the_own_organizations_data(string path, string ofOrganizationA)
     {
         var shownToA = await app.Clients[Principal.CustomerA].GetStringAsync(path);
