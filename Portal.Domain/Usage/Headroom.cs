@@ -82,6 +82,12 @@ public sealed record Headroom(int EnabledUsers, int PeakEnabledUsers, int SeatsI
     /// <summary>Enabled users who have a seat only once keys the organization holds are installed here.</summary>
     public bool NeedsKeysInstalled => EnabledUsers > SeatsInstalled && MissingSeats == 0;
 
+    /// <summary>
+    /// Seats to buy before an installation near its limit gets there: enough for its enabled users and its 90-day peak,
+    /// whichever is higher, to use less than <see cref="NearPercent"/> % of its seats.
+    /// </summary>
+    public int SeatsAhead => Math.Max(1, (int)(Math.Max(EnabledUsers, PeakEnabledUsers) * 100L / NearPercent + 1) - SeatsAvailable);
+
     public HeadroomState State =>
         MissingSeats > 0 ? HeadroomState.Over
         : EnabledUsers > 0 && EnabledUsers * 100L >= SeatsAvailable * (long)NearPercent ? HeadroomState.Near

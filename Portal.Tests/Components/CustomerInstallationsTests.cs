@@ -196,7 +196,7 @@ public sealed class CustomerInstallationsTests : IAsyncLifetime
         Assert.Equal(2, cards.Count);
         var main = cards[0];
         Assert.Equal("Main office server", main.QuerySelector("h3")!.TextContent.Trim());
-        Assert.Equal("Over", main.QuerySelector("[data-headroom]")!.GetAttribute("data-headroom"));
+        Assert.Equal("Over", main.QuerySelector("[data-state]")!.GetAttribute("data-state"));
         Assert.Equal("41 users enabled now, at most 41 in the last 90 days · 35 seats installed · 0 seats held but not installed · 6 seats missing",
             Text(main.QuerySelector("[data-testid=installation-headroom]")!));
         Assert.Contains("2 reports in all", Text(main.QuerySelector("[data-testid=installation-reported]")!));

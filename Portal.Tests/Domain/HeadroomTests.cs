@@ -340,6 +340,24 @@ public sealed class HeadroomTests : IAsyncLifetime
         Assert.Equal((999_999, 1, HeadroomState.Over), (over.SeatsAvailable, over.MissingSeats, over.State));
     }
 
+    [Theory]
+    [InlineData(9, 12, 10, 0, 4)]
+    [InlineData(12, 9, 10, 0, 4)]
+    [InlineData(9, 9, 10, 0, 1)]
+    [InlineData(45, 45, 40, 10, 1)]
+    [InlineData(90, 90, 100, 0, 1)]
+    public void Seats_ahead_bring_the_higher_of_users_now_and_the_peak_below_90_percent_of_the_seats(
+        int enabledUsers, int peak, int seatsInstalled, int seatsNotInstalled, int ahead)
+    {
+        var headroom = new Headroom(enabledUsers, peak, seatsInstalled, seatsNotInstalled);
+        var after = new Headroom(Math.Max(enabledUsers, peak), peak, seatsInstalled + ahead, seatsNotInstalled);
+        var oneLess = new Headroom(Math.Max(enabledUsers, peak), peak, seatsInstalled + ahead - 1, seatsNotInstalled);
+
+        Assert.Equal(ahead, headroom.SeatsAhead);
+        Assert.Equal(HeadroomState.Fits, after.State);
+        Assert.NotEqual(HeadroomState.Fits, oneLess.State);
+    }
+
     [Fact]
     public void An_installation_is_silent_only_when_more_than_90_days_passed_since_its_report_was_written()
     {

@@ -10,13 +10,16 @@ public static class UsageText
     public static string State(Headroom headroom)
     {
         ArgumentNullException.ThrowIfNull(headroom);
-        return headroom.State switch
-        {
-            HeadroomState.Over => $"Over by {"seat".ToQuantity(headroom.MissingSeats)}",
-            HeadroomState.Near => "Near the limit",
-            _ => "Fits",
-        };
+        return State(headroom.State, headroom.MissingSeats);
     }
+
+    /// <summary>"Over by 6 seats", "Near the limit" or "Fits", for an installation or a customer's worst one.</summary>
+    public static string State(HeadroomState state, int missingSeats) => state switch
+    {
+        HeadroomState.Over => $"Over by {"seat".ToQuantity(missingSeats)}",
+        HeadroomState.Near => "Near the limit",
+        _ => "Fits",
+    };
 
     /// <summary>The state's icon, coloured by <see cref="StateColor"/>: the chip's text stays neutral for contrast.</summary>
     public static string StateIcon(HeadroomState state) => state switch
@@ -41,18 +44,6 @@ public static class UsageText
     {
         ArgumentNullException.ThrowIfNull(installation);
         return (int)(now - installation.LastReportedAt).TotalDays;
-    }
-
-    /// <summary>
-    /// Seats to buy before an installation near its limit gets there: enough for its enabled users and its 90-day peak,
-    /// whichever is higher, to use less than <see cref="Headroom.NearPercent"/> % of its seats.
-    /// </summary>
-    public static int SeatsAhead(Headroom headroom)
-    {
-        ArgumentNullException.ThrowIfNull(headroom);
-        var users = Math.Max(headroom.EnabledUsers, headroom.PeakEnabledUsers);
-        var seatsBelowNear = users * 100 / Headroom.NearPercent + 1;
-        return Math.Max(1, seatsBelowNear - headroom.SeatsAvailable);
     }
 
     public static string Users(int users) => "enabled user".ToQuantity(users);
