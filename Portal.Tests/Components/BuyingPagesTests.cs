@@ -132,6 +132,20 @@ public sealed class BuyingPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_license_address_that_is_not_an_id_selects_nothing_and_does_not_fail()
+    {
+        await _fx.PurchaseAsync(_fx.Contoso, 10);
+        await _fx.ReleaseAsync(7, 0);
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+        Navigation(page).NavigateTo("/upgrade?license=not-a-guid");
+
+        var cut = page.RenderPage<UpgradeLicenses>();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("input[type=checkbox]")));
+        Assert.Empty(cut.FindAll("[data-total]"));
+    }
+
+    [Fact]
     public async Task A_license_upgraded_meanwhile_gives_a_clear_message_and_no_order()
     {
         var license = Assert.Single(await _fx.PurchaseAsync(_fx.Contoso, 10));

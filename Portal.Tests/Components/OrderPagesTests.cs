@@ -111,6 +111,23 @@ public sealed class OrderPagesTests : IAsyncLifetime
         Assert.Empty(cut.FindAll("tr[data-license-id]"));
     }
 
+    [Theory]
+    [InlineData("order_id=not-a-guid", false)]
+    [InlineData("order_id={order}&unavailable=maybe", true)]
+    public async Task The_return_page_reads_a_typed_address_it_cannot_understand_as_no_order_or_no_notice_and_does_not_fail(string query, bool findsTheOrder)
+    {
+        var order = await _fx.Order().Packs((10, 1)).PaidAsync("https://pay.stripe.com/receipts/contoso-typed");
+        await using var page = await CustomerPageContext.CreateAsync(_fx, _fx.Contoso);
+        page.Bunit.Services.GetRequiredService<NavigationManager>().NavigateTo($"{CheckoutPaths.Return}?{query.Replace("{order}", order.Id.ToString())}");
+
+        var cut = page.Bunit.Render<CheckoutReturn>();
+
+        if (findsTheOrder)
+            cut.WaitForAssertion(() => Assert.Equal("Fulfilled", cut.Find("section").GetAttribute("data-order-status")));
+        else
+            Assert.Null(cut.Instance.Order);
+    }
+
     [Fact]
     public async Task The_return_page_shows_each_key_with_a_copy_button_and_its_license_file()
     {
