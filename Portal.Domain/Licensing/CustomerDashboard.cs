@@ -33,7 +33,7 @@ public sealed record CustomerDashboard(
         var overview = await CustomerOverview.LoadAsync(db, organizationId, found.LicensesRevision, now, cancellationToken);
         var members = await MembersOf.For(db)(db, organizationId).ToListAsync(cancellationToken);
         var recent = await HistoryQueries.RecentAsync(db, organizationId, RecentEvents, cancellationToken);
-        var installations = await UsageQueries.ForOrganizationAsync(db, organizationId, now, cancellationToken);
+        var installations = await UsageQueries.ForOrganizationAsync(db, organizationId, found.LicensesRevision, now, cancellationToken);
         return new CustomerDashboard(found.Organization, overview, members, recent, installations);
     }
 

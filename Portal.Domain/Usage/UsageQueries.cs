@@ -14,13 +14,54 @@ public sealed record UsagePoint(DateOnly Day, int EnabledUsers, int Seats);
 public static class UsageQueries
 {
     /// <summary>The organization's installations that are not retired, most recently reported first.</summary>
-    public static async Task<IReadOnlyList<InstallationView>> ForOrganizationAsync(
+    public static Task<IReadOnlyList<InstallationView>> ForOrganizationAsync(
         PortalDbContext db, Guid organizationId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        await LoadAsync(db, db.Installations.Where(i => i.OrganizationId == organizationId), now, cancellationToken);
+        ForOrganizationAsync(db, organizationId, licensesRevision: null, now, cancellationToken);
+
+    /// <summary>
+    /// The organization's installations, for a caller that has just read its <see cref="Organizations.Organization.LicensesRevision"/>
+    /// (the dashboard): the seats it holds come from <see cref="LicenseCounts"/>, kept per revision, instead of adding up
+    /// every license again. Compiled queries, and one query only without installations (docs/performance.md).
+    /// </summary>
+    public static async Task<IReadOnlyList<InstallationView>> ForOrganizationAsync(
+        PortalDbContext db, Guid organizationId, Guid? licensesRevision, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
+        var found = await InstallationsOf.For(db)(db, organizationId).ToListAsync(cancellationToken);
+        if (found.Count == 0)
+            return [];
+        var held = await HeldByCountsAsync(db, organizationId, licensesRevision, cancellationToken);
+        return await ViewsAsync(db, found, held, await KeysOfOneAsync(db, found, cancellationToken), now, cancellationToken);
+    }
 
     /// <summary>Every organization's installations that are not retired, for the staff's customer list.</summary>
-    public static async Task<IReadOnlyList<InstallationView>> AllAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        await LoadAsync(db, db.Installations, now, cancellationToken);
+    public static async Task<IReadOnlyList<InstallationView>> AllAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
+        var found = await db.Installations.AsNoTracking().Include(i => i.Keys)
+            .Where(i => i.RetiredAt == null)
+            .OrderByDescending(i => i.LastReportedAt)
+            .ToListAsync(cancellationToken);
+        if (found.Count == 0)
+            return [];
+        var organizationIds = found.Select(i => i.OrganizationId).Distinct().ToList();
+        // One JSON parameter (EF.Parameter): one per id would pass SQL Server's 2,100 on the staff's list.
+        var held = (await db.Licenses.AsNoTracking()
+                .Where(l => EF.Parameter(organizationIds).Contains(l.OrganizationId) && l.Status == LicenseStatus.Active)
+                .GroupBy(l => new { l.OrganizationId, l.ProductId, l.Major })
+                .Select(g => new { g.Key.OrganizationId, g.Key.ProductId, g.Key.Major, Seats = g.Sum(l => l.Seats) })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(h => (h.OrganizationId, h.ProductId, h.Major), h => h.Seats);
+        var keyIds = KeyIds(found);
+        var keys = (await db.Licenses.AsNoTracking().Where(l => EF.Parameter(keyIds).Contains(l.Id))
+                .Select(l => new KeyRow(l.Id, l.OrganizationId, l.ProductId, l.Major, l.Seats, l.Status, null))
+                .ToListAsync(cancellationToken))
+            .Concat(await db.Evaluations.AsNoTracking().Where(e => EF.Parameter(keyIds).Contains(e.Id))
+                .Select(e => new KeyRow(e.Id, e.OrganizationId, e.ProductId, e.Major, e.Seats, null, e.ExpiresAt))
+                .ToListAsync(cancellationToken))
+            .ToDictionary(k => k.Id);
+        return await ViewsAsync(db, found, held, keys, now, cancellationToken);
+    }
 
     /// <summary>The daily maxima an installation reported from <paramref name="since"/> on, oldest first, for its chart.</summary>
     public static async Task<IReadOnlyList<UsagePoint>> DaysAsync(
@@ -47,47 +88,63 @@ public static class UsageQueries
     /// How <paramref name="changed"/>, taking in a report not saved yet, will stand among the organization's other
     /// installations: what its report is recorded with.
     /// </summary>
-    internal static async Task<InstallationView> PreviewAsync(PortalDbContext db, Installation changed, DateTimeOffset now, CancellationToken cancellationToken) =>
-        (await LoadAsync(db, db.Installations.Where(i => i.OrganizationId == changed.OrganizationId), now, cancellationToken, changed))
-        .Single(i => i.Id == changed.Id);
-
-    private static async Task<IReadOnlyList<InstallationView>> LoadAsync(
-        PortalDbContext db, IQueryable<Installation> installations, DateTimeOffset now, CancellationToken cancellationToken,
-        Installation? changed = null)
+    internal static async Task<InstallationView> PreviewAsync(PortalDbContext db, Installation changed, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await ReadConnection.OpenAsync(db, cancellationToken);
-        var found = await installations.AsNoTracking().Include(i => i.Keys)
-            .Where(i => i.RetiredAt == null)
+        var found = await InstallationsOf.For(db)(db, changed.OrganizationId).ToListAsync(cancellationToken);
+        found.RemoveAll(i => i.Id == changed.Id);
+        found.Insert(0, changed);
+        var held = await HeldByCountsAsync(db, changed.OrganizationId, licensesRevision: null, cancellationToken);
+        return (await ViewsAsync(db, found, held, await KeysOfOneAsync(db, found, cancellationToken), now, cancellationToken))
+            .Single(i => i.Id == changed.Id);
+    }
+
+    // Compiled (CompiledQuery): the dashboard, every customer's first page, reads them.
+    private static readonly CompiledQuery<Func<PortalDbContext, Guid, IAsyncEnumerable<Installation>>> InstallationsOf = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, Guid organizationId) => db.Installations.AsNoTracking().Include(i => i.Keys)
+            .Where(i => i.OrganizationId == organizationId && i.RetiredAt == null)
             .OrderByDescending(i => i.LastReportedAt)
-            .ToListAsync(cancellationToken);
-        if (changed is not null)
-        {
-            found.RemoveAll(i => i.Id == changed.Id);
-            found.Insert(0, changed);
-        }
-        if (found.Count == 0)
-            return [];
+            .AsQueryable()));
 
-        var keyIds = found.SelectMany(i => i.Keys.Select(k => k.KeyId)).Distinct().ToList();
-        // One JSON parameter for each list (EF.Parameter): one per id would pass SQL Server's 2,100 on the staff's list.
-        var keys = (await db.Licenses.AsNoTracking().Where(l => EF.Parameter(keyIds).Contains(l.Id))
-                .Select(l => new KeyRow(l.Id, l.OrganizationId, l.ProductId, l.Major, l.Seats, l.Status, null))
-                .ToListAsync(cancellationToken))
-            .Concat(await db.Evaluations.AsNoTracking().Where(e => EF.Parameter(keyIds).Contains(e.Id))
-                .Select(e => new KeyRow(e.Id, e.OrganizationId, e.ProductId, e.Major, e.Seats, null, e.ExpiresAt))
-                .ToListAsync(cancellationToken))
+    // The keys one organization's installations name: a few ids. (The staff's list of every organization sends its ids
+    // as one JSON parameter instead, which a compiled query's parameter cannot be asked for.)
+    private static readonly CompiledQuery<Func<PortalDbContext, List<Guid>, IAsyncEnumerable<KeyRow>>> LicenseKeys = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, List<Guid> keyIds) => db.Licenses.AsNoTracking()
+            .Where(l => keyIds.Contains(l.Id))
+            .Select(l => new KeyRow(l.Id, l.OrganizationId, l.ProductId, l.Major, l.Seats, l.Status, null))));
+
+    private static readonly CompiledQuery<Func<PortalDbContext, List<Guid>, IAsyncEnumerable<KeyRow>>> EvaluationKeys = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db, List<Guid> keyIds) => db.Evaluations.AsNoTracking()
+            .Where(e => keyIds.Contains(e.Id))
+            .Select(e => new KeyRow(e.Id, e.OrganizationId, e.ProductId, e.Major, e.Seats, null, e.ExpiresAt))));
+
+    private static List<Guid> KeyIds(List<Installation> found) => found.SelectMany(i => i.Keys.Select(k => k.KeyId)).Distinct().ToList();
+
+    private static async Task<Dictionary<Guid, KeyRow>> KeysOfOneAsync(PortalDbContext db, List<Installation> found, CancellationToken cancellationToken)
+    {
+        var keyIds = KeyIds(found);
+        return (await LicenseKeys.For(db)(db, keyIds).ToListAsync(cancellationToken))
+            .Concat(await EvaluationKeys.For(db)(db, keyIds).ToListAsync(cancellationToken))
             .ToDictionary(k => k.Id);
+    }
 
-        var organizationIds = found.Select(i => i.OrganizationId).Distinct().ToList();
-        var held = (await db.Licenses.AsNoTracking()
-                .Where(l => EF.Parameter(organizationIds).Contains(l.OrganizationId) && l.Status == LicenseStatus.Active)
-                .GroupBy(l => new { l.OrganizationId, l.ProductId, l.Major })
-                .Select(g => new { g.Key.OrganizationId, g.Key.ProductId, g.Key.Major, Seats = g.Sum(l => l.Seats) })
-                .ToListAsync(cancellationToken))
-            .ToDictionary(h => (h.OrganizationId, h.ProductId, h.Major), h => h.Seats);
-        var products = await db.Products.AsNoTracking()
-            .Select(p => new { p.Id, p.Name, p.CurrentMajor })
-            .ToDictionaryAsync(p => p.Id, cancellationToken);
+    private sealed record ProductRow(Guid Id, string Name, int CurrentMajor);
+
+    private static readonly CompiledQuery<Func<PortalDbContext, IAsyncEnumerable<ProductRow>>> Products = new(() =>
+        EF.CompileAsyncQuery((PortalDbContext db) => db.Products.AsNoTracking().Select(p => new ProductRow(p.Id, p.Name, p.CurrentMajor))));
+
+    /// <summary>R2: the organization's active seats per product and major, from its license counts.</summary>
+    private static async Task<Dictionary<(Guid OrganizationId, Guid ProductId, int Major), int>> HeldByCountsAsync(
+        PortalDbContext db, Guid organizationId, Guid? licensesRevision, CancellationToken cancellationToken) =>
+        (await LicenseCounts.OfAsync(db, organizationId, licensesRevision, cancellationToken))
+            .Where(c => c.Status == LicenseStatus.Active)
+            .GroupBy(c => (organizationId, c.ProductId, c.Major))
+            .ToDictionary(g => g.Key, g => g.Sum(c => c.Seats * c.Licenses));
+
+    private static async Task<IReadOnlyList<InstallationView>> ViewsAsync(
+        PortalDbContext db, List<Installation> found, Dictionary<(Guid OrganizationId, Guid ProductId, int Major), int> held,
+        Dictionary<Guid, KeyRow> keys, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var products = await Products.For(db)(db).ToDictionaryAsync(p => p.Id, cancellationToken: cancellationToken);
 
         // A key that would count at two installations of one organization counts at neither (a key named where it does
         // not count, e.g. by an installation of another major, takes nothing away); every other key of the organization
