@@ -69,7 +69,7 @@ public sealed class Installation
             throw new DomainException("This report is from another installation.");
         if (ReportCount > 0 && report.GeneratedAt <= LastReportedAt)
         {
-            throw new DomainException(report.GeneratedAt == LastReportedAt
+            throw new UsageReportConflictException(report.GeneratedAt == LastReportedAt
                 ? $"This report from {Name} was received before; nothing changed."
                 : $"This report from {Name} was written before the latest one Portal has ({LastReportedAt:yyyy-MM-dd HH:mm} UTC), so it is not used.");
         }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Json.Schema;
 
 namespace Portal.Domain.Usage;
@@ -60,6 +62,12 @@ public static class UsageReportFormat
             throw new DomainException("The usage report is empty.");
         if (json.Length > MaxBytes)
             throw new DomainException("A usage report is at most 1 MB; this one is larger. Is it the right file?");
+        // Windows tools (Notepad, PowerShell) start a UTF-8 file with a byte order mark, which is not JSON.
+        if (json.StartsWith(Encoding.UTF8.Preamble))
+            json = json[Encoding.UTF8.Preamble.Length..];
+        // The parser checks the bytes of strings only when they are read, which would be too late to refuse them.
+        if (!Utf8.IsValid(json))
+            throw new DomainException("This is not a usage report: it is not UTF-8 text.");
 
         JsonDocument document;
         try
@@ -91,7 +99,7 @@ public static class UsageReportFormat
 
             var results = Schema.Evaluate(root, Evaluation);
             if (!results.IsValid)
-                throw new DomainException("The usage report does not match the format: " + string.Join(" ", Problems(results).Take(5)));
+                throw new DomainException("The usage report does not match the format: " + string.Join("; ", Problems(results).Take(5)) + ".");
             return ToData(root);
         }
     }
@@ -99,8 +107,26 @@ public static class UsageReportFormat
     private static IEnumerable<string> Problems(EvaluationResults results) =>
         (results.Details ?? [results])
             .Where(detail => detail.Errors is { Count: > 0 })
-            .SelectMany(detail => detail.Errors!.Select(error => $"{Where(detail)}: {error.Value}"))
+            .SelectMany(detail => detail.Errors!.Select(error => $"{Where(detail)}: {Explain(Where(detail), detail.EvaluationPath.ToString(), error.Key, error.Value)}"))
             .Distinct();
+
+    /// <summary>The schema library's wording where it says what is wrong plainly; the format's own words where it does not.</summary>
+    private static string Explain(string where, string schemaPath, string keyword, string message) =>
+        keyword switch
+        {
+            // additionalProperties: false fails the property itself, with no keyword of its own.
+            "" when schemaPath.EndsWith("/additionalProperties", StringComparison.Ordinal) =>
+                "this property is not part of the format (a report holds counts only, never user names)",
+            "pattern" when where == "installationId" || where.StartsWith("licenseIds.", StringComparison.Ordinal) =>
+                "should be a UUID, such as 3f2c9a1b-5d7e-4c21-9a0b-1c2d3e4f5a6b",
+            "pattern" when where == "product" => "should be a product code in lower case, such as officestatus",
+            "pattern" when where == "version" => "should be major.minor, such as 6.1",
+            "format" when message.Contains("\"date-time\"", StringComparison.Ordinal) =>
+                "should be a date and time that exist, with their offset from UTC, such as 2026-11-29T10:00:00Z",
+            "format" => "should be a date that exists, written yyyy-mm-dd, such as 2026-11-29",
+            "uniqueItems" => "names the same id more than once",
+            _ => message,
+        };
 
     private static string Where(EvaluationResults detail)
     {
@@ -118,7 +144,7 @@ public static class UsageReportFormat
             root.GetProperty("product").GetString()!,
             int.Parse(version[0], CultureInfo.InvariantCulture),
             int.Parse(version[1], CultureInfo.InvariantCulture),
-            DateTimeOffset.Parse(root.GetProperty("generatedAt").GetString()!, CultureInfo.InvariantCulture),
+            GeneratedAt(root.GetProperty("generatedAt").GetString()!),
             root.GetProperty("enabledUsers").GetInt32(),
             root.GetProperty("dailyMaximum").EnumerateArray()
                 .Select(day => new DailyMaximum(
@@ -127,6 +153,12 @@ public static class UsageReportFormat
                 .ToList(),
             root.GetProperty("licenseIds").EnumerateArray().Select(id => Guid.Parse(id.GetString()!)).Distinct().ToList());
     }
+
+    /// <summary>A valid RFC 3339 date-time may still lie outside what .NET can hold once taken to UTC (year 9999 at -14:00).</summary>
+    private static DateTimeOffset GeneratedAt(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var generatedAt)
+            ? generatedAt
+            : throw new DomainException($"The report is dated {text}, which is not a moment Portal can take in. Check the server's clock and write it again.");
 
     private static string ReadSchemaText()
     {

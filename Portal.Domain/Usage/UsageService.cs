@@ -9,6 +9,12 @@ namespace Portal.Domain.Usage;
 /// <summary>A report taken in, and how its installation stands now.</summary>
 public sealed record UsageReceipt(InstallationView Installation, bool IsNewInstallation);
 
+/// <summary>
+/// A report that cannot apply to its installation as it stands: received before, older than the latest, or arriving at
+/// the same moment as another of the same installation. The API answers 409 (the others are 400).
+/// </summary>
+public sealed class UsageReportConflictException(string message) : DomainException(message);
+
 /// <summary>A token just created: its secret is in this value only and is never shown again.</summary>
 public sealed record CreatedInstallationToken(InstallationToken Token, string Secret);
 
@@ -43,11 +49,19 @@ public sealed class UsageService(IDbContextFactory<PortalDbContext> dbFactory, A
     /// An installation posts its report with its token. The token is checked before the report is read: a request
     /// without a valid token learns nothing and stores nothing (<see cref="UsageTokenRefusedException"/>).
     /// </summary>
-    public async Task<UsageReceipt> PostAsync(string? secret, byte[] body, CancellationToken cancellationToken = default)
+    public Task<UsageReceipt> PostAsync(string? secret, byte[] body, CancellationToken cancellationToken = default) =>
+        PostAsync(secret, _ => Task.FromResult(body), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PostAsync(string?, byte[], CancellationToken)"/>, reading the report only once the token is accepted:
+    /// a request without a valid token is refused before its body is read.
+    /// </summary>
+    public async Task<UsageReceipt> PostAsync(string? secret, Func<CancellationToken, Task<byte[]>> readReport, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(readReport);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var token = await FindTokenAsync(db, secret, cancellationToken);
-        var report = UsageReportFormat.Read(body);
+        var report = UsageReportFormat.Read(await readReport(cancellationToken));
         var actor = new Actor(null, $"Installation token “{token.Name}”", new HashSet<string>());
         return await ReceiveAsync(db, token.OrganizationId, report, UsageSource.Api, actor, token, cancellationToken);
     }
@@ -106,7 +120,7 @@ public sealed class UsageService(IDbContextFactory<PortalDbContext> dbFactory, A
         catch (DbUpdateException)
         {
             // Another report of the same installation was saved first (its version, or its id for a new one).
-            throw new DomainException($"Another report from {installation.Name} arrived at the same moment. Send this one again.");
+            throw new UsageReportConflictException($"Another report from {installation.Name} arrived at the same moment. Send this one again.");
         }
         return new UsageReceipt(standing, isNew);
     }

@@ -14,6 +14,7 @@ using Portal.Domain.Ordering;
 using Portal.Domain.Organizations;
 using Portal.Domain.Quotes;
 using Portal.Domain.Usage;
+using Portal.Endpoints;
 using Portal.Payments;
 using Portal.Tests.Builders;
 using Portal.Tests.Integration;
@@ -41,6 +42,9 @@ public enum Answer
 
     /// <summary>A redirect somewhere else than sign-in or access denied (e.g. a page that needs a link's code).</summary>
     Redirect,
+
+    /// <summary>401: an API that authenticates by a token of its own, not by the sign-in cookie.</summary>
+    Unauthorized,
 }
 
 /// <summary>
@@ -55,10 +59,12 @@ public enum Answer
 /// <remarks>
 /// The sign-ins are not revalidated while the tests run (a long <c>Portal:SecurityRevalidationInterval</c>): the
 /// person in both organizations has two sign-ins at once, and a revalidation would move the one acting in A to B, the
-/// organization they chose last, as it should for a person who switches.
+/// organization they chose last, as it should for a person who switches. Every principal posts to the usage API from
+/// the test server's one address, more often than its default budget per address allows.
 /// </remarks>
 public sealed class AuthorizationMatrixApp() : PortalApp(new PortalAppFactory()
     .With("Stripe:WebhookSecret", "whsec_matrix")
+    .With(RateLimits.UsagePostsSetting, "1000")
     .With(IdentityHosting.SecurityRevalidationIntervalSetting, "02:00:00"))
 {
     public const string CustomerBEmail = "buyer@tailspin-b.example";
@@ -315,6 +321,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
         new("/theme/{mode}.css",                                Get,  "/theme/dark.css",                                     Ok,       Ok,       Ok,       Ok,       Ok,       Ok),
         // Unsigned: refused before anything is read (the fixture configures a webhook secret).
         new("/stripe/webhook",                                  Post, "/stripe/webhook",                                     BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
+        // Installations post usage reports with an installation token; a sign-in counts for nothing there.
+        new("/api/usage",                                       Post, "/api/usage",                                          Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized, Unauthorized),
         // An invitation link that matches no invitation says so to everyone; joining is a form post.
         new("/invitations/{Token}",                             Get,  "/invitations/no-such-token",                          Ok,       Ok,       Ok,       Ok,       Ok,       Ok),
         new("/invitations/{Token}",                             Post, "/invitations/no-such-token",                          BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest),
@@ -734,6 +742,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixApp app) : IClas
             HttpStatusCode.NotFound => NotFound,
             HttpStatusCode.BadRequest => BadRequest,
             HttpStatusCode.Forbidden => Denied,
+            HttpStatusCode.Unauthorized => Unauthorized,
             HttpStatusCode.Redirect or HttpStatusCode.SeeOther when location.Contains("/Account/Login?", StringComparison.OrdinalIgnoreCase)
                 || location.EndsWith("/Account/Login", StringComparison.OrdinalIgnoreCase) => SignIn,
             HttpStatusCode.Redirect or HttpStatusCode.SeeOther when location.Contains("/Account/AccessDenied", StringComparison.OrdinalIgnoreCase) => Denied,

@@ -27,6 +27,7 @@ public static class EndpointMapping
         }).AllowAnonymous();
 
         app.MapQuoteDownloads();
+        app.MapUsageApi();
         return app;
     }
 
