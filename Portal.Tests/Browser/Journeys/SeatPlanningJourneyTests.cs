@@ -95,6 +95,12 @@ public sealed class SeatPlanningJourneyTests(BrowserFixture browser)
         await Expect(page.GetByTestId("install-keys")).ToBeVisibleAsync();
         await session.CheckPageAsync("22-installation-after-buying");
 
+        // The keys to install reach the IT administrator, a Technical member, by email.
+        var registration = await browser.Smtp.WaitForMessageAsync(
+            m => m.To.Mailboxes.Any(to => to.Address == ItAdministrator) && (m.Subject ?? "").Contains("registration", StringComparison.Ordinal),
+            "registration email");
+        Assert.Equal(2, registration.Attachments.Count(a => a.ContentDisposition?.FileName?.EndsWith(".lic", StringComparison.Ordinal) == true));
+
         await session.AssertCleanJourneyAsync();
     }
 
